@@ -1,0 +1,127 @@
+package org.reasonrl.runtime;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.util.Utils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/**
+ * The one door into DJL. Every entry point (Mojo, benchmark main, test) calls {@link #start}
+ * before touching an NDArray, so that offline mode, opt-out of tracking, thread counts, the cache
+ * directory and the seed are in place before DJL loads libtorch. Without offline mode DJL tries to
+ * download native libraries and to call a cloud metadata address; neither may ever happen.
+ */
+public final class EngineRuntime {
+
+  static final String ENGINE_NAME = "PyTorch";
+
+  private static RuntimeInfo started;
+  private static Device device;
+
+  private EngineRuntime() {}
+
+  /**
+   * Starts the engine once per JVM. A second call with other thread or cache settings cannot
+   * change what libtorch already loaded with; it only re-seeds.
+   */
+  public static synchronized RuntimeInfo start(RuntimeOptions options) {
+    if (started == null) {
+      configureBeforeLoad(options);
+      Engine engine = Engine.getEngine(ENGINE_NAME);
+      if (!Utils.isOfflineMode()) {
+        throw new IllegalStateException("DJL is not in offline mode after start; refusing to run");
+      }
+      device = chooseDevice(options.device(), engine.getGpuCount());
+      started = describe(engine, options);
+    } else if (!options.device().equals("auto")
+        && !chooseDevice(options.device(), started.gpuCount()).equals(device)) {
+      throw new IllegalStateException(
+          "engine already started on " + device + "; cannot switch to " + options.device());
+    }
+    seed(options.seed());
+    started = withSeed(started, options.seed());
+    return started;
+  }
+
+  /** Starts with {@link RuntimeOptions#defaults()} if nothing started the engine yet. */
+  public static synchronized RuntimeInfo ensureStarted() {
+    return started != null ? started : start(RuntimeOptions.defaults());
+  }
+
+  /** The device chosen at start. */
+  public static synchronized Device device() {
+    ensureStarted();
+    return device;
+  }
+
+  /** Re-seeds libtorch's global generator (Java-side randomness is seeded by its owners). */
+  public static synchronized void seed(long seed) {
+    Engine.getEngine(ENGINE_NAME).setRandomSeed((int) (seed ^ (seed >>> 32)));
+  }
+
+  private static void configureBeforeLoad(RuntimeOptions options) {
+    System.setProperty("ai.djl.offline", "true");
+    System.setProperty("OPT_OUT_TRACKING", "true");
+    System.setProperty("ai.djl.default_engine", ENGINE_NAME);
+    int threads = options.effectiveThreads();
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(threads));
+    if (options.cacheDir() != null) {
+      System.setProperty("DJL_CACHE_DIR", options.cacheDir().toAbsolutePath().toString());
+    }
+  }
+
+  static Device chooseDevice(String requested, int gpuCount) {
+    return switch (requested) {
+      case "cpu" -> Device.cpu();
+      case "gpu" -> {
+        if (gpuCount == 0) {
+          throw new IllegalStateException(
+              "device 'gpu' requested but the engine sees no GPU; build with -Pcuda on a CUDA"
+                  + " machine, or use device 'cpu' or 'auto'");
+        }
+        yield Device.gpu();
+      }
+      default -> gpuCount > 0 ? Device.gpu() : Device.cpu();
+    };
+  }
+
+  private static RuntimeInfo describe(Engine engine, RuntimeOptions options) {
+    Properties versions = versions();
+    return new RuntimeInfo(
+        versions.getProperty("reasonrl.version", "unknown"),
+        engine.getEngineName(),
+        engine.getVersion(),
+        Engine.getDjlVersion(),
+        versions.getProperty("pytorch.native.artifact", "unknown"),
+        device.toString(),
+        engine.getGpuCount(),
+        options.effectiveThreads(),
+        Utils.isOfflineMode(),
+        Utils.getCacheDir(),
+        options.seed(),
+        System.getProperty("java.version"),
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+  }
+
+  private static RuntimeInfo withSeed(RuntimeInfo info, long seed) {
+    return new RuntimeInfo(info.reasonrlVersion(), info.engineName(), info.engineVersion(),
+        info.djlVersion(), info.nativeArtifact(), info.device(), info.gpuCount(), info.threads(),
+        info.offline(), info.cacheDir(), seed, info.javaVersion(), info.os());
+  }
+
+  private static Properties versions() {
+    Properties properties = new Properties();
+    try (InputStream in = EngineRuntime.class.getResourceAsStream("versions.properties")) {
+      if (in != null) {
+        properties.load(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return properties;
+  }
+}
