@@ -1,0 +1,103 @@
+package org.reasonrl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * What every layer of one forward call shares, built once per call: rotary cos/sin for the
+ * tokens' positions, the additive causal + padding mask, and the cache being filled.
+ *
+ * <p>Positions are {@code cumsum(mask) - 1}, so with left padding each row's first real token is
+ * at position 0, as Hugging Face's generate computes them.
+ */
+final class ForwardContext {
+
+  /** Masked scores get this added; finite so that all-padding query rows stay finite. */
+  private static final float MASKED = -1e9f;
+
+  private final NDArray cos;
+  private final NDArray sin;
+  private final NDArray rotateHalf;
+  private final NDArray additiveMask;
+  private final KvCache cache;
+
+  private ForwardContext(NDArray cos, NDArray sin, NDArray rotateHalf, NDArray additiveMask,
+      KvCache cache) {
+    this.cos = cos;
+    this.sin = sin;
+    this.rotateHalf = rotateHalf;
+    this.additiveMask = additiveMask;
+    this.cache = cache;
+  }
+
+  /**
+   * @param mask (B, past+T) of 1 (token) and 0 (padding)
+   * @param past tokens already in the cache
+   * @param steps T, the new tokens
+   */
+  static ForwardContext build(NDManager manager, LlamaConfig config, NDArray mask, int past,
+      int steps, KvCache cache, DataType dataType) {
+    long batch = mask.getShape().get(0);
+    int total = past + steps;
+    int headDim = config.headDim();
+    NDArray maskF = mask.toType(DataType.FLOAT32, false);
+    NDArray positions = maskF.cumSum(1).sub(1f).get(new NDIndex(":, {}:", past)).maximum(0f);
+    NDArray inverse = manager.create(inverseFrequencies(config), new Shape(1, 1, headDim / 2));
+    NDArray freqs = positions.expandDims(2).mul(inverse);
+    NDArray angles = freqs.concat(freqs, 2).expandDims(1);
+    NDArray cos = angles.cos().toType(dataType, false);
+    NDArray sin = angles.sin().toType(dataType, false);
+    NDArray rotate = manager.create(rotateHalfMatrix(headDim), new Shape(headDim, headDim))
+        .toType(dataType, false);
+
+    NDArray allowed = maskF.reshape(batch, 1, 1, 1, total);
+    if (steps > 1) {
+      NDArray keyIndex = manager.arange(total).reshape(1, total);
+      NDArray queryPosition = manager.arange(past, total).reshape(steps, 1);
+      allowed = allowed.mul(keyIndex.lte(queryPosition).toType(DataType.FLOAT32, false));
+    }
+    NDArray additive = allowed.sub(1f).mul(-MASKED).toType(dataType, false);
+    return new ForwardContext(cos, sin, rotate, additive, cache);
+  }
+
+  /** Applies RoPE to (B, heads, T, headDim): {@code x cos + rotate_half(x) sin}. */
+  NDArray rotate(NDArray x) {
+    return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
+  }
+
+  NDArray additiveMask() {
+    return additiveMask;
+  }
+
+  KvCache cache() {
+    return cache;
+  }
+
+  /** {@code 1 / theta^(2i/d)}, computed in float32 like Hugging Face. */
+  static float[] inverseFrequencies(LlamaConfig config) {
+    int half = config.headDim() / 2;
+    float[] out = new float[half];
+    for (int i = 0; i < half; i++) {
+      float exponent = (float) (2 * i) / config.headDim();
+      out[i] = (float) (1.0 / Math.pow(config.ropeTheta(), exponent));
+    }
+    return out;
+  }
+
+  /**
+   * R with {@code x R = rotate_half(x) = concat(-x[d/2:], x[:d/2])}: out[j] = -x[j + d/2] for
+   * j < d/2, and x[j - d/2] otherwise.
+   */
+  static float[] rotateHalfMatrix(int dim) {
+    int half = dim / 2;
+    float[] r = new float[dim * dim];
+    for (int j = 0; j < half; j++) {
+      r[(j + half) * dim + j] = -1f;
+      r[j * dim + (j + half)] = 1f;
+    }
+    return r;
+  }
+}
