@@ -35,6 +35,7 @@ public final class CausalLm extends LlamaBlock {
   private final LlamaConfig config;
   private final Backbone model;
   private final Projection lmHead;
+  private LoraConfig loraConfig;
 
   private CausalLm(LlamaConfig config) {
     this.config = config;
@@ -195,6 +196,14 @@ public final class CausalLm extends LlamaBlock {
     Map<String, Shape> out = new LinkedHashMap<>();
     collectShapes("", out);
     return out;
+  }
+
+  LoraConfig loraConfig() {
+    return loraConfig;
+  }
+
+  void setLoraConfig(LoraConfig config) {
+    this.loraConfig = config;
   }
 
   private DataType parameterType() {
