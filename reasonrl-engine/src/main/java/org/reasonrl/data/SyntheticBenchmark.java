@@ -1,0 +1,339 @@
+package org.reasonrl.data;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.reasonrl.data.Templates.Step;
+import org.reasonrl.data.Templates.Theme;
+
+/**
+ * The embedded benchmark: GSM8K-style word problems with worked solutions in GSM8K's exact format
+ * (one step a line, a calculator annotation {@code <<a op b=c>>} on each, a final line
+ * {@code #### N}), generated deterministically from {@link SyntheticOptions#seed()}. A problem
+ * tells a short story about people and objects (or money): an opening quantity, then 1 to
+ * {@link SyntheticOptions#maxSteps()} steps of + - * and exact /. Train and test share no
+ * question.
+ */
+public final class SyntheticBenchmark {
+
+  /** File names written by {@link #write}. */
+  public static final String TRAIN_FILE = "train.jsonl";
+  public static final String TEST_FILE = "test.jsonl";
+  public static final String TOKENIZER_FILE = "tokenizer.json";
+  public static final String DESCRIPTION_FILE = "benchmark.json";
+  public static final String VERSION = "synthetic-v1";
+
+  /** How likely a problem opens with an "N bags of M" product, which is its first step. */
+  private static final double PRODUCT_OPENING = 0.3;
+  private static final int MAX_ATTEMPTS = 1000;
+
+  private enum Op { ADD, SUBTRACT, MULTIPLY, DIVIDE }
+
+  public record Splits(List<Problem> train, List<Problem> test) {}
+
+  /** Sequence-length statistics in tokens of {@link #measuredText}, with BOS and EOS. */
+  public record TokenStats(int max, double mean, int count) {}
+
+  /** What {@link #write} produced. */
+  public record Written(Path train, Path test, Path tokenizer, Path description,
+      int vocabularySize, TokenStats tokens) {}
+
+  private final SyntheticOptions options;
+
+  public SyntheticBenchmark(SyntheticOptions options) {
+    this.options = options;
+  }
+
+  public SyntheticOptions options() {
+    return options;
+  }
+
+  /** Test first, then train, from one random stream; a question already made is drawn again. */
+  public Splits generate() {
+    Random random = new Random(options.seed());
+    Set<String> seen = new HashSet<>();
+    List<Problem> test = draw(random, options.testSize(), "test", seen);
+    List<Problem> train = draw(random, options.trainSize(), "train", seen);
+    return new Splits(train, test);
+  }
+
+  private List<Problem> draw(Random random, int count, String split, Set<String> seen) {
+    List<Problem> problems = new ArrayList<>(count);
+    int attempts = 0;
+    while (problems.size() < count) {
+      Problem p = problem(random, String.format("synthetic-%s-%05d", split, problems.size()));
+      if (seen.add(p.question())) {
+        problems.add(p);
+        attempts = 0;
+      } else if (++attempts > MAX_ATTEMPTS) {
+        throw new IllegalStateException("only " + seen.size() + " distinct questions exist for "
+            + options + "; ask for fewer problems or widen the number ranges");
+      }
+    }
+    return problems;
+  }
+
+  /** One random problem; its number of steps follows {@link SyntheticOptions#stepWeights()}. */
+  public Problem problem(Random random, String id) {
+    int steps = sampleSteps(random);
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Problem p = tryProblem(random, steps, id);
+      if (p != null) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("cannot build a " + steps + "-step problem with " + options);
+  }
+
+  private int sampleSteps(Random random) {
+    List<Double> w = options.stepWeights();
+    double total = w.stream().mapToDouble(Double::doubleValue).sum();
+    double u = random.nextDouble() * total;
+    for (int i = 0; i < w.size(); i++) {
+      u -= w.get(i);
+      if (u < 0) {
+        return i + 1;
+      }
+    }
+    return w.size();
+  }
+
+  private Problem tryProblem(Random random, int steps, String id) {
+    Theme theme =
+        random.nextDouble() < options.moneyFraction() ? Templates.MONEY_THEME : Templates.OBJECTS_THEME;
+    List<String> names = new ArrayList<>(Templates.NAMES);
+    Collections.shuffle(names, random);
+    int nextName = 0;
+    Map<String, String> v = new HashMap<>();
+    v.put("P", names.get(nextName++));
+    v.put("o", pick(random, Templates.OBJECTS));
+    List<String> group = pick(random, Templates.GROUPS);
+    v.put("g", group.get(0));
+    v.put("gs", group.get(1));
+    v.put("item", pick(random, Templates.ITEMS));
+    List<String> question = new ArrayList<>();
+    List<String> solution = new ArrayList<>();
+    int x;
+    int done = 0;
+    if (random.nextDouble() < PRODUCT_OPENING) {
+      int a = between(random, 2, options.groupMax());
+      int b = between(random, 2, options.groupMax());
+      if (a * b > options.answerMax()) {
+        return null;
+      }
+      x = a * b;
+      put(v, a, b, 0, x);
+      Step step = pick(random, theme.products());
+      question.add(Templates.render(step.question(), v));
+      solution.add(Templates.render(step.solution(), v));
+      done = 1;
+    } else {
+      x = between(random, options.startMin(), options.startMax());
+      put(v, x, 0, 0, x);
+      question.add(Templates.render(pick(random, theme.openings()), v));
+    }
+    while (done < steps) {
+      v.put("Q", names.get(nextName++));
+      Op op = pickOp(random, x);
+      if (op == null) {
+        return null;
+      }
+      int b;
+      int y;
+      Step step;
+      switch (op) {
+        case ADD -> {
+          b = between(random, 1, Math.min(options.addMax(), options.answerMax() - x));
+          y = x + b;
+          step = pick(random, theme.additions());
+        }
+        case SUBTRACT -> {
+          b = between(random, 1, options.allowNegative() ? options.addMax()
+              : Math.min(options.addMax(), x - 1));
+          y = x - b;
+          step = pick(random, theme.subtractions());
+        }
+        case MULTIPLY -> {
+          b = between(random, 2, Math.min(options.factorMax(), options.answerMax() / Math.abs(x)));
+          y = x * b;
+          step = pick(random, theme.multiplications());
+        }
+        default -> {
+          List<Integer> divisors = divisors(x);
+          b = pick(random, divisors);
+          y = x / b;
+          step = pick(random, theme.divisions());
+        }
+      }
+      put(v, 0, b, x, y);
+      v.put("times", b == 2 ? "twice" : b + " times");
+      v.put("frac", Templates.FRACTIONS.getOrDefault(b, "1/" + b));
+      question.add(Templates.render(step.question(), v));
+      solution.add(Templates.render(step.solution(), v));
+      if (op == Op.MULTIPLY || op == Op.DIVIDE) {
+        v.put("P", v.get("Q"));
+      }
+      x = y;
+      done++;
+    }
+    question.add(Templates.render(pick(random, theme.questions()), v));
+    solution.add("#### " + x);
+    Problem problem = new Problem(id, String.join(" ", question), String.join("\n", solution),
+        Integer.toString(x));
+    return tokenCount(problem) <= options.maxTokens() ? problem : null;
+  }
+
+  private Op pickOp(Random random, int x) {
+    List<Op> feasible = new ArrayList<>(4);
+    if (options.answerMax() - x >= 1) {
+      feasible.add(Op.ADD);
+    }
+    if (options.allowNegative() || x >= 2) {
+      feasible.add(Op.SUBTRACT);
+    }
+    if (x != 0 && options.answerMax() / Math.abs(x) >= 2) {
+      feasible.add(Op.MULTIPLY);
+    }
+    if (!divisors(x).isEmpty()) {
+      feasible.add(Op.DIVIDE);
+    }
+    return feasible.isEmpty() ? null : pick(random, feasible);
+  }
+
+  private List<Integer> divisors(int x) {
+    List<Integer> divisors = new ArrayList<>();
+    if (x == 0) {
+      return divisors;
+    }
+    for (int d = 2; d <= options.divisorMax(); d++) {
+      if (x % d == 0 && Math.abs(x / d) >= 1) {
+        divisors.add(d);
+      }
+    }
+    return divisors;
+  }
+
+  private static void put(Map<String, String> v, int a, int b, int x, int y) {
+    v.put("a", Integer.toString(a));
+    v.put("b", Integer.toString(b));
+    v.put("x", Integer.toString(x));
+    v.put("y", Integer.toString(y));
+  }
+
+  private static int between(Random random, int low, int high) {
+    if (high < low) {
+      throw new IllegalStateException("empty range [" + low + ", " + high + "]");
+    }
+    return low + random.nextInt(high - low + 1);
+  }
+
+  private static <T> T pick(Random random, List<T> items) {
+    return items.get(random.nextInt(items.size()));
+  }
+
+  /** The number of calculator annotations in a GSM8K-format solution, i.e. its steps. */
+  public static int steps(Problem problem) {
+    return problem.referenceSolution() == null
+        ? 0 : Answers.annotations(problem.referenceSolution()).size();
+  }
+
+  /**
+   * The text whose length we budget for: a zero-shot prompt and the reference solution,
+   * {@code "Question: q\nAnswer: solution"}. (The sampler owns the real prompt formats.)
+   */
+  public static String measuredText(Problem problem) {
+    return "Question: " + problem.question() + "\nAnswer: " + problem.referenceSolution();
+  }
+
+  /** The tokenizer vocabulary: the templates' words, the pretraining corpus's, the prompts'. */
+  public static List<String> vocabulary() {
+    List<String> texts = new ArrayList<>(Templates.vocabularyTexts());
+    texts.addAll(PretrainCorpus.vocabularyTexts());
+    texts.addAll(List.of("Question: ", "\nAnswer: ", " Question", " Answer", "Answer"));
+    return WordLevelTokenizerJson.vocabulary(texts);
+  }
+
+  /** Tokens of {@link #measuredText} plus BOS and EOS, by the tokenizer's own split. */
+  public static int tokenCount(Problem problem) {
+    return WordLevelTokenizerJson.pieces(measuredText(problem)).size() + 2;
+  }
+
+  /** Token counts of {@link #measuredText} plus BOS and EOS, by the tokenizer's own split. */
+  public static TokenStats tokenStats(Collection<Problem> problems) {
+    int max = 0;
+    long sum = 0;
+    for (Problem p : problems) {
+      int n = tokenCount(p);
+      max = Math.max(max, n);
+      sum += n;
+    }
+    return new TokenStats(max, problems.isEmpty() ? 0 : (double) sum / problems.size(),
+        problems.size());
+  }
+
+  /** Writes train.jsonl, test.jsonl, tokenizer.json and benchmark.json into {@code dir}. */
+  public Written write(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Splits splits = generate();
+    Path train = dir.resolve(TRAIN_FILE);
+    Path test = dir.resolve(TEST_FILE);
+    Path tokenizer = dir.resolve(TOKENIZER_FILE);
+    Path description = dir.resolve(DESCRIPTION_FILE);
+    Gsm8k.write(train, splits.train());
+    Gsm8k.write(test, splits.test());
+    List<String> vocabulary = vocabulary();
+    WordLevelTokenizerJson.write(tokenizer, vocabulary);
+    List<Problem> all = new ArrayList<>(splits.train());
+    all.addAll(splits.test());
+    TokenStats tokens = tokenStats(all);
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = json.createObjectNode();
+    root.put("generator", VERSION);
+    root.set("options", json.valueToTree(options));
+    root.put("train", splits.train().size());
+    root.put("test", splits.test().size());
+    root.set("trainSteps", json.valueToTree(histogram(splits.train())));
+    root.set("testSteps", json.valueToTree(histogram(splits.test())));
+    root.put("vocabularySize", vocabulary.size());
+    root.set("tokens", json.valueToTree(tokens));
+    root.put("tokensMeasuredOn", "\"Question: \" + question + \"\\nAnswer: \" + solution, + BOS, EOS");
+    json.writeValue(description.toFile(), root);
+    return new Written(train, test, tokenizer, description, vocabulary.size(), tokens);
+  }
+
+  private static Map<Integer, Integer> histogram(List<Problem> problems) {
+    Map<Integer, Integer> counts = new TreeMap<>();
+    for (Problem p : problems) {
+      counts.merge(steps(p), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  /** Writes the default benchmark: {@code java ... SyntheticBenchmark <dir> [seed]}. */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 1) {
+      System.err.println("usage: SyntheticBenchmark <output dir> [seed]");
+      System.exit(2);
+    }
+    SyntheticOptions options = SyntheticOptions.defaults();
+    if (args.length > 1) {
+      options = options.withSeed(Long.parseLong(args[1]));
+    }
+    Written w = new SyntheticBenchmark(options).write(Path.of(args[0]));
+    System.out.println("wrote " + w.train().getParent() + ": vocabulary " + w.vocabularySize()
+        + ", tokens max " + w.tokens().max() + " mean " + String.format("%.1f", w.tokens().mean()));
+  }
+}
