@@ -1,0 +1,35 @@
+package org.reasonrl.rollout;
+
+/**
+ * One sampled completion.
+ *
+ * @param promptIndex which prompt of the request
+ * @param sampleIndex which of that prompt's samples
+ * @param promptTokens the prompt as the model saw it (with BOS when the tokenizer has one)
+ * @param tokens the generated tokens, including the EOS token when {@link #stop()} is EOS
+ * @param logprobs per generated token, the model's log-probability (temperature 1, no nucleus
+ *     cut) — what PPO's ratio is computed against
+ * @param samplingLogprobs per generated token, the log-probability under the distribution it was
+ *     actually drawn from (tempered, nucleus-renormalised; 0 for greedy)
+ * @param completion the generated text, without special tokens
+ * @param stop why generation ended
+ */
+public record Rollout(
+    int promptIndex,
+    int sampleIndex,
+    int[] promptTokens,
+    int[] tokens,
+    float[] logprobs,
+    float[] samplingLogprobs,
+    String completion,
+    StopReason stop) {
+
+  /** Sum of {@link #logprobs()}: the model's log-likelihood of the completion. */
+  public double totalLogprob() {
+    double sum = 0;
+    for (float logprob : logprobs) {
+      sum += logprob;
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,264 @@
+package org.reasonrl.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reasonrl.data.SyntheticBenchmark;
+import org.reasonrl.data.WordLevelTokenizerJson;
+import org.reasonrl.model.CausalLm;
+import org.reasonrl.model.LlamaConfig;
+import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.text.Tokenizer;
+
+class SamplerTest {
+
+  private static final List<String> PROMPTS = List.of(
+      "Question: Mia has 3 apples.\nAnswer:",
+      "Question: Tom buys 12 pens and gives away 5 pens. How many pens does Tom have?\nAnswer:",
+      "Question: 7\nAnswer:");
+
+  @TempDir
+  static Path dir;
+  static NDManager manager;
+  static Tokenizer tokenizer;
+  static CausalLm model;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    EngineRuntime.ensureStarted();
+    manager = NDManager.newBaseManager(EngineRuntime.device());
+    Path file = dir.resolve("tokenizer.json");
+    WordLevelTokenizerJson.write(file, SyntheticBenchmark.vocabulary());
+    tokenizer = Tokenizer.load(file);
+    LlamaConfig config = LlamaConfig.of(32, 64, 2, 4, 2, tokenizer.vocabSize(), 256, false);
+    model = CausalLm.create(config).initializeRandom(manager, 3);
+    // Larger weights than the 0.02 init so that the distribution is far from uniform.
+    model.namedParameters().forEach((name, p) -> {
+      if (!name.endsWith("norm.weight")) {
+        p.getArray().muli(25);
+      }
+    });
+  }
+
+  @AfterAll
+  static void tearDown() {
+    tokenizer.close();
+    manager.close();
+  }
+
+  @Test
+  void greedyEqualsAnUncachedArgmaxLoopPerPrompt() {
+    Sampler sampler = new Sampler(model, tokenizer);
+    List<Rollout> rollouts = sampler.sample(PROMPTS, 1, new SamplingOptions(0, 1, 12, 3, false), 1,
+        null);
+    for (Rollout rollout : rollouts) {
+      int[] sequence = sampler.encodePrompt(PROMPTS.get(rollout.promptIndex()));
+      for (int step = 0; step < rollout.tokens().length; step++) {
+        float[] logits = lastLogits(sequence);
+        int best = 0;
+        for (int v = 1; v < logits.length; v++) {
+          best = logits[v] > logits[best] ? v : best;
+        }
+        assertEquals(best, rollout.tokens()[step], "prompt " + rollout.promptIndex() + " step " + step);
+        assertEquals(logSoftmax(logits)[best], rollout.logprobs()[step], 1e-4);
+        sequence = append(sequence, best);
+      }
+    }
+  }
+
+  @Test
+  void sameSeedGivesSameSamplesWhateverTheBatchSize() {
+    Sampler sampler = new Sampler(model, tokenizer);
+    SamplingOptions wide = new SamplingOptions(1.0, 1, 10, 12, false);
+    SamplingOptions narrow = new SamplingOptions(1.0, 1, 10, 5, false);
+    List<Rollout> a = sampler.sample(PROMPTS, 4, wide, 99, null);
+    List<Rollout> b = sampler.sample(PROMPTS, 4, narrow, 99, null);
+    List<Rollout> c = sampler.sample(PROMPTS, 4, wide, 100, null);
+    assertEquals(12, a.size());
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(a.get(i).promptIndex(), b.get(i).promptIndex());
+      assertArrayEquals(a.get(i).tokens(), b.get(i).tokens());
+      assertArrayEquals(a.get(i).logprobs(), b.get(i).logprobs(), 1e-4f);
+    }
+    assertNotEquals(tokens(a), tokens(c), "another seed should give other samples");
+    assertNotEquals(Arrays.toString(a.get(0).tokens()), Arrays.toString(a.get(1).tokens()),
+        "two samples of one prompt should differ at temperature 1");
+  }
+
+  @Test
+  void sampledLogprobsEqualTeacherForcedOnes() {
+    Sampler sampler = new Sampler(model, tokenizer);
+    List<Rollout> rollouts =
+        sampler.sample(PROMPTS, 2, new SamplingOptions(1.3, 0.9, 9, 4, false), 5, null);
+    for (Rollout rollout : rollouts) {
+      int[] sequence = rollout.promptTokens();
+      for (int step = 0; step < rollout.tokens().length; step++) {
+        float[] logProbs = logSoftmax(lastLogits(sequence));
+        assertEquals(logProbs[rollout.tokens()[step]], rollout.logprobs()[step], 1e-4);
+        assertTrue(rollout.samplingLogprobs()[step] <= 0);
+        sequence = append(sequence, rollout.tokens()[step]);
+      }
+      assertEquals(tokenizer.decode(rollout.tokens()), rollout.completion());
+    }
+  }
+
+  @Test
+  void firstTokensFollowTheTemperedNucleusDistribution() {
+    Sampler sampler = new Sampler(model, tokenizer);
+    double temperature = 0.8;
+    double topP = 0.7;
+    int n = 2000;
+    List<Rollout> rollouts = sampler.sample(List.of(PROMPTS.get(0)), n,
+        new SamplingOptions(temperature, topP, 1, 512, false), 11, null);
+    float[] logits = lastLogits(sampler.encodePrompt(PROMPTS.get(0)));
+    // Independent: tempered softmax, sort, keep the nucleus, renormalise.
+    double[] p = new double[logits.length];
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l / temperature);
+    }
+    double sum = 0;
+    for (int v = 0; v < p.length; v++) {
+      p[v] = Math.exp(logits[v] / temperature - max);
+      sum += p[v];
+    }
+    Integer[] order = new Integer[p.length];
+    for (int v = 0; v < p.length; v++) {
+      p[v] /= sum;
+      order[v] = v;
+    }
+    Arrays.sort(order, (x, y) -> Double.compare(p[y], p[x]));
+    boolean[] nucleus = new boolean[p.length];
+    double mass = 0;
+    for (Integer v : order) {
+      nucleus[v] = true;
+      mass += p[v];
+      if (mass >= topP) {
+        break;
+      }
+    }
+    double[] counts = new double[p.length];
+    for (Rollout rollout : rollouts) {
+      int token = rollout.tokens()[0];
+      assertTrue(nucleus[token], "token " + token + " is outside the nucleus");
+      counts[token]++;
+    }
+    double totalVariation = 0;
+    for (int v = 0; v < p.length; v++) {
+      double expected = nucleus[v] ? p[v] / mass : 0;
+      totalVariation += Math.abs(counts[v] / n - expected) / 2;
+    }
+    assertTrue(totalVariation < 0.05, "total variation " + totalVariation);
+  }
+
+  @Test
+  void stopsAtEosAndAfterTheAnswerLine() throws IOException {
+    // A scripted bigram model: with attention and MLP outputs zeroed, logits depend on the last
+    // token only, and lm_head maps each token to its scripted successor.
+    int vocab = tokenizer.vocabSize();
+    LlamaConfig config = LlamaConfig.of(vocab + 4 - vocab % 4, 8, 1, 4, 4, vocab, 256, false);
+    try (NDManager local = NDManager.newBaseManager(EngineRuntime.device())) {
+      CausalLm scripted = CausalLm.create(config).initializeRandom(local, 1);
+      int hidden = config.hiddenSize();
+      float[] embed = new float[vocab * hidden];
+      for (int v = 0; v < vocab; v++) {
+        embed[v * hidden + v] = 1;
+      }
+      int[] successor = new int[vocab];
+      Arrays.fill(successor, id(" "));
+      String[] script = {":", " ", "####", "4", "2", "\n", "Mia"};
+      for (int i = 0; i + 1 < script.length; i++) {
+        successor[id(script[i])] = id(script[i + 1]);
+      }
+      successor[id("Mia")] = tokenizer.eosId();
+      float[] head = new float[vocab * hidden];
+      for (int v = 0; v < vocab; v++) {
+        head[successor[v] * hidden + v] = 10;
+      }
+      scripted.namedParameters().forEach((name, p) -> {
+        if (name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight")) {
+          p.getArray().set(new float[(int) p.getArray().size()]);
+        } else if (name.equals("model.embed_tokens.weight")) {
+          p.getArray().set(embed);
+        } else if (name.equals("lm_head.weight")) {
+          p.getArray().set(head);
+        }
+      });
+      Sampler sampler = new Sampler(scripted, tokenizer);
+      List<String> prompt = List.of("Question: Mia has 3 apples.\nAnswer:");
+      Rollout answerLine =
+          sampler.sample(prompt, 1, new SamplingOptions(0, 1, 40, 1, true), 0, null).get(0);
+      assertEquals(" ####42\n", answerLine.completion());
+      assertEquals(StopReason.ANSWER_LINE, answerLine.stop());
+      Rollout eos =
+          sampler.sample(prompt, 1, new SamplingOptions(0, 1, 40, 1, false), 0, null).get(0);
+      assertEquals(" ####42\nMia", eos.completion());
+      assertEquals(StopReason.EOS, eos.stop());
+      assertEquals(tokenizer.eosId(), eos.tokens()[eos.tokens().length - 1]);
+      Rollout capped =
+          sampler.sample(prompt, 1, new SamplingOptions(0, 1, 4, 1, true), 0, null).get(0);
+      assertEquals(" ####42", capped.completion());
+      assertEquals(StopReason.MAX_TOKENS, capped.stop());
+    }
+  }
+
+  private static int id(String token) {
+    int[] ids = tokenizer.encode(token);
+    assertEquals(1, ids.length, "'" + token + "' should be one token");
+    return ids[0];
+  }
+
+  /** Logits at the last position of an unpadded, uncached full forward. */
+  private static float[] lastLogits(int[] sequence) {
+    try (NDManager local = manager.newSubManager()) {
+      NDArray ids = local.create(new int[][] {sequence});
+      NDArray mask = ids.onesLike();
+      NDArray logits = model.forward(new ParameterStore(local, false), ids, mask, null, false)
+          .logits();
+      long vocab = logits.getShape().get(2);
+      return logits.reshape(new Shape(-1, vocab)).get(sequence.length - 1).toFloatArray();
+    }
+  }
+
+  private static float[] logSoftmax(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l);
+    }
+    double sum = 0;
+    for (float l : logits) {
+      sum += Math.exp(l - max);
+    }
+    float[] out = new float[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      out[i] = (float) (logits[i] - max - Math.log(sum));
+    }
+    return out;
+  }
+
+  private static int[] append(int[] sequence, int token) {
+    int[] out = Arrays.copyOf(sequence, sequence.length + 1);
+    out[sequence.length] = token;
+    return out;
+  }
+
+  private static String tokens(List<Rollout> rollouts) {
+    StringBuilder s = new StringBuilder();
+    rollouts.forEach(r -> s.append(Arrays.toString(r.tokens())));
+    return s.toString();
+  }
+}
