@@ -190,6 +190,11 @@ public final class RunDirectory implements AutoCloseable {
       }
       return finalDir;
     } catch (IOException e) {
+      try {
+        deleteRecursively(tempDir);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw new UncheckedIOException("cannot write checkpoint " + finalDir, e);
     }
   }
