@@ -189,7 +189,9 @@ public final class AdamW implements AutoCloseable {
               + array.getShape() + " but parameter '" + parameterName + "' has "
               + parameter.getArray().getShape());
         }
-        NDArray moment = array.toDevice(parameter.getArray().getDevice(), true);
+        // A real copy: decoded arrays may share memory with the file's buffer, which is freed
+        // when `scope` closes (toDevice on the same device returns such a view; it gave NaNs).
+        NDArray moment = array.toDevice(parameter.getArray().getDevice(), false).duplicate();
         moment.attach(stateManager);
         target.put(parameterName, moment);
       }

@@ -206,7 +206,8 @@ public final class TrainingLoop<B> {
             + "; it was not written by a training loop");
       }
       TrainingState state = Json.mapper().readValue(stateFile.toFile(), TrainingState.class);
-      if (!optionsJson.equals(state.options())) {
+      // Compared as text: numbers read back may be int nodes where the options wrote longs.
+      if (!optionsJson.toString().equals(String.valueOf(state.options()))) {
         throw new IllegalStateException("run directory " + run.root() + " holds a checkpoint"
             + " (step " + state.step() + ") of a run with other options:\n  checkpoint: "
             + state.options() + "\n  this run:   " + optionsJson
