@@ -137,6 +137,14 @@ class GradientsTest {
     return result;
   }
 
+  static Map<String, float[]> parameters(ParameterList parameters) {
+    Map<String, float[]> result = new LinkedHashMap<>();
+    for (Pair<String, Parameter> pair : parameters) {
+      result.put(pair.getKey(), pair.getValue().getArray().toFloatArray());
+    }
+    return result;
+  }
+
   private static float maxAbs(float[] values) {
     float max = 0;
     for (float value : values) {

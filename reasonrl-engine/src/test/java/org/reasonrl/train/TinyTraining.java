@@ -35,7 +35,7 @@ public final class TinyTraining {
     for (int s = 0; s < SEQUENCES; s++) {
       long[] sequence = new long[LENGTH + 1];
       // Start anywhere; then a fixed successor rule a bigram model can learn. Every third
-      // sequence breaks the rule at its second token, so the loss cannot reach zero.
+      // sequence breaks the rule at its second token, which is prompt: the mask must skip it.
       sequence[0] = s % VOCAB;
       sequence[1] = s % 3 == 0 ? (s / 3) % VOCAB : (3 * sequence[0] + 1) % VOCAB;
       for (int t = 2; t <= LENGTH; t++) {
