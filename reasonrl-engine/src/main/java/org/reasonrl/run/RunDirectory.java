@@ -91,7 +91,7 @@ public final class RunDirectory implements AutoCloseable {
           Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
       channel.force(true);
       RunDirectory run = new RunDirectory(root, channel, lock);
-      run.removeIncompleteCheckpoints();
+      run.recoverFromInterruptedWrites();
       return run;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open run directory " + root, e);
@@ -199,6 +199,44 @@ public final class RunDirectory implements AutoCloseable {
     }
   }
 
+  /**
+   * Atomically creates or replaces the directory {@code name} (e.g. {@code best} for the best
+   * model so far, or {@code model} for a goal's output): {@code writer} fills {@code name.tmp/};
+   * the old directory is renamed to {@code name.old/}, the new one into place, then the old one
+   * is deleted. If a kill leaves only {@code name.old/}, the next {@link #open} restores it.
+   */
+  public Path writeDirectory(String name, CheckpointWriter writer) {
+    if (name.isEmpty() || name.contains("/") || name.startsWith(".")
+        || name.startsWith(CHECKPOINT_PREFIX)) {
+      throw new IllegalArgumentException("'" + name + "' is not a plain directory name outside"
+          + " the checkpoint-<step> series");
+    }
+    Path target = root.resolve(name);
+    Path tempDir = root.resolve(name + ".tmp");
+    Path oldDir = root.resolve(name + ".old");
+    try {
+      deleteRecursively(tempDir);
+      Files.createDirectories(tempDir);
+      writer.write(tempDir);
+      fsyncTree(tempDir);
+      deleteRecursively(oldDir);
+      if (Files.exists(target)) {
+        moveAtomically(target, oldDir);
+      }
+      moveAtomically(tempDir, target);
+      fsync(root);
+      deleteRecursively(oldDir);
+      return target;
+    } catch (IOException e) {
+      try {
+        deleteRecursively(tempDir);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw new UncheckedIOException("cannot write " + target, e);
+    }
+  }
+
   /** The newest complete checkpoint, as named by {@code latest}. */
   public Optional<Path> latestCheckpoint() {
     Path pointer = root.resolve(LATEST_FILE);
@@ -239,11 +277,32 @@ public final class RunDirectory implements AutoCloseable {
     return found;
   }
 
-  /** Leftovers of a writer killed mid-checkpoint: never complete, never pointed to. */
-  private void removeIncompleteCheckpoints() throws IOException {
-    for (Path dir : checkpointDirectories()) {
-      if (dir.getFileName().toString().endsWith(".tmp")) {
-        deleteRecursively(dir);
+  /**
+   * Leftovers of a writer killed mid-write: {@code *.tmp} files and directories are never
+   * complete and are deleted; a {@code name.old} without {@code name} was being replaced and is restored.
+   */
+  private void recoverFromInterruptedWrites() throws IOException {
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+      stream.forEach(entries::add);
+    }
+    for (Path entry : entries) {
+      String name = entry.getFileName().toString();
+      if (!Files.isDirectory(entry)) {
+        if (name.endsWith(".tmp")) {
+          Files.delete(entry); // a temp file of an atomic write that never got renamed
+        }
+        continue;
+      }
+      if (name.endsWith(".tmp")) {
+        deleteRecursively(entry);
+      } else if (name.endsWith(".old")) {
+        Path current = root.resolve(name.substring(0, name.length() - ".old".length()));
+        if (Files.exists(current)) {
+          deleteRecursively(entry);
+        } else {
+          moveAtomically(entry, current);
+        }
       }
     }
   }

@@ -77,6 +77,26 @@ class RunDirectoryTest {
   }
 
   @Test
+  void namedDirectoriesAreReplacedAtomicallyAndRestoredAfterAKill() throws IOException {
+    try (RunDirectory run = RunDirectory.open(temp)) {
+      run.writeDirectory("best", dir -> Files.writeString(dir.resolve("score"), "0.4"));
+      run.writeDirectory("best", dir -> Files.writeString(dir.resolve("score"), "0.6"));
+      assertEquals("0.6", Files.readString(temp.resolve("best/score")));
+      assertFalse(Files.exists(temp.resolve("best.old")));
+      assertThrows(IllegalArgumentException.class,
+          () -> run.writeDirectory("checkpoint-3", dir -> { }));
+    }
+    // A kill between "best -> best.old" and "best.tmp -> best".
+    Files.move(temp.resolve("best"), temp.resolve("best.old"));
+    Files.createDirectories(temp.resolve("best.tmp"));
+    try (RunDirectory run = RunDirectory.open(temp)) {
+      assertEquals("0.6", Files.readString(temp.resolve("best/score")));
+      assertFalse(Files.exists(temp.resolve("best.old")));
+      assertFalse(Files.exists(temp.resolve("best.tmp")));
+    }
+  }
+
+  @Test
   void metricsAppendAndTruncateAfterAResumedStep() throws IOException {
     try (RunDirectory run = RunDirectory.open(temp)) {
       for (int step = 1; step <= 4; step++) {
