@@ -279,7 +279,8 @@ public final class RunDirectory implements AutoCloseable {
 
   /**
    * Leftovers of a writer killed mid-write: {@code *.tmp} files and directories are never
-   * complete and are deleted; a {@code name.old} without {@code name} was being replaced and is restored.
+   * complete and are deleted; a {@code name.old} without {@code name} was being replaced and
+   * is restored.
    */
   private void recoverFromInterruptedWrites() throws IOException {
     List<Path> entries = new ArrayList<>();
