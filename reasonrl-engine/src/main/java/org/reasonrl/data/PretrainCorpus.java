@@ -89,8 +89,10 @@ public final class PretrainCorpus {
     Theme theme = random.nextDouble() < options.moneyFraction()
         ? Templates.MONEY_THEME : Templates.OBJECTS_THEME;
     Map<String, String> v = new HashMap<>();
-    v.put("P", pick(random, Templates.NAMES));
-    v.put("Q", pick(random, Templates.NAMES));
+    int p = random.nextInt(Templates.NAMES.size());
+    int q = (p + 1 + random.nextInt(Templates.NAMES.size() - 1)) % Templates.NAMES.size();
+    v.put("P", Templates.NAMES.get(p));
+    v.put("Q", Templates.NAMES.get(q)); // someone else
     v.put("o", pick(random, Templates.OBJECTS));
     v.put("item", pick(random, Templates.ITEMS));
     int x = between(random, options.startMin(), options.startMax());
@@ -99,9 +101,10 @@ public final class PretrainCorpus {
     sentences.add(Templates.render(pick(random, theme.openings()), v));
     int n = between(random, 2, 4);
     for (int i = 0; i < n; i++) {
-      boolean add = x < 2 || random.nextBoolean();
-      int b = add ? between(random, 1, options.addMax())
-          : between(random, 1, Math.min(options.addMax(), x - 1));
+      int min = SyntheticBenchmark.MIN_AMOUNT;
+      boolean add = x - min < min || random.nextBoolean();
+      int b = add ? between(random, min, options.addMax())
+          : between(random, min, Math.min(options.addMax(), x - min));
       Step step = pick(random, add ? theme.additions() : theme.subtractions());
       v.put("b", Integer.toString(b));
       sentences.add(Templates.render(step.question(), v));

@@ -39,6 +39,11 @@ public final class SyntheticBenchmark {
   /** How likely a problem opens with an "N bags of M" product, which is its first step. */
   private static final double PRODUCT_OPENING = 0.3;
   private static final int MAX_ATTEMPTS = 1000;
+  /**
+   * Amounts added or taken, and results of subtractions and divisions, are at least 2, so
+   * "1 more apples" never appears (negatives, when enabled, are the exception).
+   */
+  static final int MIN_AMOUNT = 2;
 
   private enum Op { ADD, SUBTRACT, MULTIPLY, DIVIDE }
 
@@ -156,13 +161,13 @@ public final class SyntheticBenchmark {
       Step step;
       switch (op) {
         case ADD -> {
-          b = between(random, 1, Math.min(options.addMax(), options.answerMax() - x));
+          b = between(random, MIN_AMOUNT, Math.min(options.addMax(), options.answerMax() - x));
           y = x + b;
           step = pick(random, theme.additions());
         }
         case SUBTRACT -> {
-          b = between(random, 1, options.allowNegative() ? options.addMax()
-              : Math.min(options.addMax(), x - 1));
+          b = between(random, MIN_AMOUNT, options.allowNegative() ? options.addMax()
+              : Math.min(options.addMax(), x - MIN_AMOUNT));
           y = x - b;
           step = pick(random, theme.subtractions());
         }
@@ -198,10 +203,10 @@ public final class SyntheticBenchmark {
 
   private Op pickOp(Random random, int x) {
     List<Op> feasible = new ArrayList<>(4);
-    if (options.answerMax() - x >= 1) {
+    if (options.answerMax() - x >= MIN_AMOUNT) {
       feasible.add(Op.ADD);
     }
-    if (options.allowNegative() || x >= 2) {
+    if (options.allowNegative() || x - MIN_AMOUNT >= MIN_AMOUNT) {
       feasible.add(Op.SUBTRACT);
     }
     if (x != 0 && options.answerMax() / Math.abs(x) >= 2) {
@@ -219,7 +224,7 @@ public final class SyntheticBenchmark {
       return divisors;
     }
     for (int d = 2; d <= options.divisorMax(); d++) {
-      if (x % d == 0 && Math.abs(x / d) >= 1) {
+      if (x % d == 0 && Math.abs(x / d) >= MIN_AMOUNT) {
         divisors.add(d);
       }
     }

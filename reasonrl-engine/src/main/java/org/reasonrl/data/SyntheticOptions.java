@@ -48,7 +48,7 @@ public record SyntheticOptions(
     }
     require(trainSize >= 0 && testSize >= 0, "trainSize and testSize must be >= 0");
     require(startMin >= 1 && startMax >= startMin, "need 1 <= startMin <= startMax");
-    require(addMax >= 1, "addMax must be >= 1");
+    require(addMax >= 2, "addMax must be >= 2");
     require(factorMax >= 2, "factorMax must be >= 2");
     require(divisorMax >= 2, "divisorMax must be >= 2");
     require(groupMax >= 2, "groupMax must be >= 2");

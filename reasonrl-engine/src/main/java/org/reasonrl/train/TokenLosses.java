@@ -31,6 +31,16 @@ public final class TokenLosses {
   }
 
   /**
+   * The masked next-token loss of one micro-batch as an {@link Objective.Loss}: the summed NLL,
+   * the number of masked tokens as its count, and B·T tokens processed.
+   */
+  public static Objective.Loss maskedNllLoss(NDArray logits, NDArray targets, NDArray mask) {
+    NDArray sum = maskedNllSum(logits, targets, mask);
+    double count = mask.toType(DataType.FLOAT64, false).sum().getDouble();
+    return new Objective.Loss(sum, count, targets.getShape().size());
+  }
+
+  /**
    * The mean negative log-likelihood over masked tokens (a scalar).
    *
    * @throws IllegalArgumentException if the mask selects no token

@@ -90,7 +90,9 @@ class SyntheticBenchmarkTest {
         // Independently again, with the general calculator.
         assertEquals(0, Calculator.evaluate(m.group(1) + m.group(2) + m.group(3))
             .compareTo(new BigDecimal(stated)));
-        assertTrue(stated >= 0 && stated <= SMALL.answerMax(), "out of range: " + lines[i]);
+        // No "1 apples": every amount and result is at least 2 unless negatives are enabled.
+        assertTrue(stated >= 2 && stated <= SMALL.answerMax(), "out of range: " + lines[i]);
+        assertTrue(b >= 2, "amount below 2: " + lines[i]);
         last = m.group(4);
         assertFalse(m.find(), "two annotations on one line: " + lines[i]);
       }

@@ -30,8 +30,8 @@ class ShuffledOrderTest {
     ShuffledOrder fresh = new ShuffledOrder(3, 7);
     assertArrayEquals(expected, fresh.batch(5, 4));
     assertEquals(first.index(22), new ShuffledOrder(3, 7).index(22));
-    assertFalse(Arrays.equals(expected, new ShuffledOrder(4, 7).batch(5, 4))
-        && Arrays.equals(first.batch(0, 7), new ShuffledOrder(4, 7).batch(0, 7)));
+    assertFalse(Arrays.equals(first.batch(0, 7), new ShuffledOrder(4, 7).batch(0, 7)),
+        "another seed gives another order");
   }
 
   private static int[] sorted(int[] values) {

@@ -49,15 +49,8 @@ record TokenBatch(List<long[]> inputs, List<long[]> targets, List<float[]> masks
       NDManager manager) {
     NDArray logits = model.forward(parameters, new NDList(batch.inputArray(manager)), true)
         .singletonOrThrow();
-    NDArray mask = batch.maskArray(manager);
-    NDArray sum = TokenLosses.maskedNllSum(logits, batch.targetArray(manager), mask);
-    double count = 0;
-    for (float[] row : batch.masks()) {
-      for (float value : row) {
-        count += value;
-      }
-    }
-    return new Objective.Loss(sum, count, (long) batch.size() * batch.length());
+    return TokenLosses.maskedNllLoss(logits, batch.targetArray(manager),
+        batch.maskArray(manager));
   }
 
   private static long[] flatten(List<long[]> rows) {

@@ -32,6 +32,10 @@ class TokenLossesTest {
       double expected = (Math.log(2) + Math.log(10)) / 2;
       assertEquals(expected, TokenLosses.maskedNllMean(logits, targets, mask).getFloat(), 1e-6);
       assertEquals(2 * expected, TokenLosses.maskedNllSum(logits, targets, mask).getFloat(), 1e-6);
+      Objective.Loss loss = TokenLosses.maskedNllLoss(logits, targets, mask);
+      assertEquals(2 * expected, loss.sum().getFloat(), 1e-6);
+      assertEquals(2, loss.count());
+      assertEquals(3, loss.tokens());
       assertArrayEquals(new float[] {(float) Math.log(0.75), (float) Math.log(0.5),
           (float) Math.log(0.1)}, TokenLosses.tokenLogProbs(logits, targets).toFloatArray(), 1e-6f);
     }
