@@ -167,59 +167,25 @@ class SamplerTest {
 
   @Test
   void stopsAtEosAndAfterTheAnswerLine() throws IOException {
-    // A scripted bigram model: with attention and MLP outputs zeroed, logits depend on the last
-    // token only, and lm_head maps each token to its scripted successor.
-    int vocab = tokenizer.vocabSize();
-    LlamaConfig config = LlamaConfig.of(vocab + 4 - vocab % 4, 8, 1, 4, 4, vocab, 256, false);
     try (NDManager local = NDManager.newBaseManager(EngineRuntime.device())) {
-      CausalLm scripted = CausalLm.create(config).initializeRandom(local, 1);
-      int hidden = config.hiddenSize();
-      float[] embed = new float[vocab * hidden];
-      for (int v = 0; v < vocab; v++) {
-        embed[v * hidden + v] = 1;
-      }
-      int[] successor = new int[vocab];
-      Arrays.fill(successor, id(" "));
-      String[] script = {":", " ", "####", "4", "2", "\n", "Mia"};
-      for (int i = 0; i + 1 < script.length; i++) {
-        successor[id(script[i])] = id(script[i + 1]);
-      }
-      successor[id("Mia")] = tokenizer.eosId();
-      float[] head = new float[vocab * hidden];
-      for (int v = 0; v < vocab; v++) {
-        head[successor[v] * hidden + v] = 10;
-      }
-      scripted.namedParameters().forEach((name, p) -> {
-        if (name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight")) {
-          p.getArray().set(new float[(int) p.getArray().size()]);
-        } else if (name.equals("model.embed_tokens.weight")) {
-          p.getArray().set(embed);
-        } else if (name.equals("lm_head.weight")) {
-          p.getArray().set(head);
-        }
-      });
+      CausalLm scripted = ScriptedModel.bigram(local, tokenizer, ":", " ####", " 4", "2", "\n",
+          "Question");
       Sampler sampler = new Sampler(scripted, tokenizer);
       List<String> prompt = List.of("Question: Mia has 3 apples.\nAnswer:");
       Rollout answerLine =
           sampler.sample(prompt, 1, new SamplingOptions(0, 1, 40, 1, true), 0, null).get(0);
-      assertEquals(" ####42\n", answerLine.completion());
+      assertEquals(" #### 42\n", answerLine.completion());
       assertEquals(StopReason.ANSWER_LINE, answerLine.stop());
       Rollout eos =
           sampler.sample(prompt, 1, new SamplingOptions(0, 1, 40, 1, false), 0, null).get(0);
-      assertEquals(" ####42\nMia", eos.completion());
+      assertEquals(" #### 42\nQuestion", eos.completion());
       assertEquals(StopReason.EOS, eos.stop());
       assertEquals(tokenizer.eosId(), eos.tokens()[eos.tokens().length - 1]);
       Rollout capped =
-          sampler.sample(prompt, 1, new SamplingOptions(0, 1, 4, 1, true), 0, null).get(0);
-      assertEquals(" ####42", capped.completion());
+          sampler.sample(prompt, 1, new SamplingOptions(0, 1, 3, 1, true), 0, null).get(0);
+      assertEquals(" #### 42", capped.completion());
       assertEquals(StopReason.MAX_TOKENS, capped.stop());
     }
-  }
-
-  private static int id(String token) {
-    int[] ids = tokenizer.encode(token);
-    assertEquals(1, ids.length, "'" + token + "' should be one token");
-    return ids[0];
   }
 
   /** Logits at the last position of an unpadded, uncached full forward. */

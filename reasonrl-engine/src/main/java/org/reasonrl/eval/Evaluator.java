@@ -1,0 +1,124 @@
+package org.reasonrl.eval;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.reasonrl.data.Problem;
+import org.reasonrl.model.CausalLm;
+import org.reasonrl.reward.OutcomeRewardModel;
+import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.rollout.Rollout;
+import org.reasonrl.rollout.Sampler;
+import org.reasonrl.rollout.SamplingOptions;
+import org.reasonrl.run.Progress;
+import org.reasonrl.text.Tokenizer;
+
+/**
+ * Judges a policy on problems the way the study does: greedy decoding for maj@1, n samples per
+ * problem for maj@K and pass@K, and — when an outcome reward model is given — rerank@K on the
+ * very same samples. Every algorithm evaluates through this class.
+ */
+public final class Evaluator {
+
+  private final CausalLm policy;
+  private final Tokenizer tokenizer;
+  private final PromptFormat format;
+  private final OutcomeRewardModel orm;
+
+  /** @param orm scores samples for rerank@K; {@code null} leaves rerank@K absent */
+  public Evaluator(CausalLm policy, Tokenizer tokenizer, PromptFormat format,
+      OutcomeRewardModel orm) {
+    this.policy = policy;
+    this.tokenizer = tokenizer;
+    this.format = format;
+    this.orm = orm;
+  }
+
+  public EvalRun evaluate(List<Problem> problems, EvalOptions options, Consumer<String> log) {
+    if (problems.isEmpty()) {
+      throw new IllegalArgumentException("no problems to evaluate");
+    }
+    List<String> prompts = problems.stream().map(p -> format.prompt(p.question())).toList();
+    Sampler sampler = new Sampler(policy, tokenizer);
+    Map<String, Double> seconds = new LinkedHashMap<>();
+
+    List<Rollout> greedy = null;
+    if (options.greedy()) {
+      greedy = timed(seconds, "greedy", () -> generate(sampler, prompts, 1,
+          options.greedyDecoding(), options.seed(), "eval greedy", log));
+    }
+    List<Rollout> sampled = timed(seconds, "sampling", () -> generate(sampler, prompts,
+        options.samples(), options.sampling(), options.seed(), "eval samples", log));
+    double[] scores = orm == null ? null : timed(seconds, "orm-scoring", () -> score(sampled,
+        options.batchSize()));
+
+    List<ProblemOutcome> outcomes = new ArrayList<>(problems.size());
+    List<SampleRecord> records = new ArrayList<>();
+    long tokens = 0;
+    for (int p = 0; p < problems.size(); p++) {
+      Problem problem = problems.get(p);
+      Sample greedySample = null;
+      if (greedy != null) {
+        Rollout rollout = greedy.get(p);
+        greedySample = Sample.judge(rollout.completion(), problem.answer(), null);
+        records.add(record(problem, "greedy", 0, rollout, greedySample));
+        tokens += rollout.tokens().length;
+      }
+      List<Sample> samples = new ArrayList<>(options.samples());
+      for (int s = 0; s < options.samples(); s++) {
+        int row = p * options.samples() + s;
+        Rollout rollout = sampled.get(row);
+        Sample sample = Sample.judge(rollout.completion(), problem.answer(),
+            scores == null ? null : scores[row]);
+        samples.add(sample);
+        records.add(record(problem, "sample", s, rollout, sample));
+        tokens += rollout.tokens().length;
+      }
+      outcomes.add(new ProblemOutcome(problem.id(), problem.answer(), greedySample, samples));
+    }
+    EvalResult result = Metrics.evaluate(outcomes, options.k(), options.seed(),
+        options.bootstrapResamples());
+    long rollouts = sampled.size() + (greedy == null ? 0 : greedy.size());
+    return new EvalRun(result, outcomes, records, rollouts, tokens, seconds);
+  }
+
+  private static List<Rollout> generate(Sampler sampler, List<String> prompts, int perPrompt,
+      SamplingOptions sampling, long seed, String label, Consumer<String> log) {
+    Progress progress = Progress.lines(label, (long) prompts.size() * perPrompt, "solutions", log);
+    long[] done = {0};
+    return sampler.sample(prompts, perPrompt, sampling, seed, n -> {
+      done[0] += n;
+      progress.update(done[0], "");
+    });
+  }
+
+  private double[] score(List<Rollout> rollouts, int batchSize) {
+    List<int[]> sequences = new ArrayList<>(rollouts.size());
+    for (Rollout rollout : rollouts) {
+      int[] sequence = new int[rollout.promptTokens().length + rollout.tokens().length];
+      System.arraycopy(rollout.promptTokens(), 0, sequence, 0, rollout.promptTokens().length);
+      System.arraycopy(rollout.tokens(), 0, sequence, rollout.promptTokens().length,
+          rollout.tokens().length);
+      sequences.add(sequence);
+    }
+    return orm.scoreFinal(sequences, batchSize, Math.max(tokenizer.padId(), 0));
+  }
+
+  private static SampleRecord record(Problem problem, String kind, int index, Rollout rollout,
+      Sample sample) {
+    return new SampleRecord(problem.id(), problem.answer(), kind, index, rollout.completion(),
+        sample.answer().normalized(), sample.answer().rule().name().toLowerCase(),
+        sample.correct(), sample.score(), rollout.stop().name().toLowerCase(),
+        rollout.tokens().length);
+  }
+
+  private static <T> T timed(Map<String, Double> seconds, String stage,
+      java.util.function.Supplier<T> work) {
+    long start = System.nanoTime();
+    T value = work.get();
+    seconds.put(stage, (System.nanoTime() - start) / 1e9);
+    return value;
+  }
+}

@@ -1,0 +1,119 @@
+package org.reasonrl.reward;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.reasonrl.model.CausalLm;
+import org.reasonrl.model.Checkpoint;
+import org.reasonrl.model.CheckpointException;
+import org.reasonrl.model.ScalarHead;
+
+/**
+ * The outcome reward model (Cobbe et al. 2021): a decoder with a scalar head whose sigmoid at
+ * every token of a solution estimates the probability that the solution ends correct. Stored as a
+ * Hugging Face checkpoint plus {@code reward_head.safetensors}.
+ */
+public final class OutcomeRewardModel {
+
+  private final CausalLm backbone;
+  private final ScalarHead head;
+
+  public OutcomeRewardModel(CausalLm backbone, ScalarHead head) {
+    if (head.hiddenSize() != backbone.config().hiddenSize()) {
+      throw new IllegalArgumentException("reward head hidden size " + head.hiddenSize()
+          + " does not match the model's " + backbone.config().hiddenSize());
+    }
+    this.backbone = backbone;
+    this.head = head;
+  }
+
+  /** Loads an ORM checkpoint directory (model files plus {@code reward_head.safetensors}). */
+  public static OutcomeRewardModel load(Path dir, NDManager manager) {
+    Path headFile = dir.resolve(ScalarHead.REWARD_HEAD_FILE);
+    if (!Files.isRegularFile(headFile)) {
+      throw new CheckpointException(dir + " is not an outcome reward model: "
+          + ScalarHead.REWARD_HEAD_FILE + " is missing");
+    }
+    CausalLm backbone = Checkpoint.load(dir, manager);
+    return new OutcomeRewardModel(backbone,
+        ScalarHead.load(headFile, backbone.config().hiddenSize(), manager));
+  }
+
+  /** Writes the model (atomically), then the head (atomically) into it. */
+  public void save(Path dir, Path tokenizerJson) {
+    Checkpoint.save(backbone, dir, tokenizerJson);
+    Path headFile = dir.resolve(ScalarHead.REWARD_HEAD_FILE);
+    Path temp = dir.resolve(ScalarHead.REWARD_HEAD_FILE + ".tmp");
+    head.save(temp);
+    try {
+      Files.move(temp, headFile, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + headFile, e);
+    }
+  }
+
+  public CausalLm backbone() {
+    return backbone;
+  }
+
+  public ScalarHead head() {
+    return head;
+  }
+
+  /** Per-token logits (B, T) of "this solution ends correct", for training and dense rewards. */
+  public NDArray tokenLogits(ParameterStore ps, NDArray ids, NDArray mask, boolean training) {
+    NDArray hidden = backbone.forward(ps, ids, mask, null, training).hidden();
+    return head.forward(ps, hidden, training);
+  }
+
+  /** The probability at the last token of each full sequence (prompt + solution). */
+  public double[] scoreFinal(List<int[]> sequences, int batchSize, int padId) {
+    double[] out = new double[sequences.size()];
+    int i = 0;
+    for (double[] perToken : scoreTokens(sequences, batchSize, padId)) {
+      out[i++] = perToken[perToken.length - 1];
+    }
+    return out;
+  }
+
+  /** Probabilities at every token of each sequence (same lengths as the inputs). */
+  public List<double[]> scoreTokens(List<int[]> sequences, int batchSize, int padId) {
+    List<double[]> out = new ArrayList<>(sequences.size());
+    NDManager base = head.namedParameters().get("score.weight").getArray().getManager();
+    for (int start = 0; start < sequences.size(); start += batchSize) {
+      List<int[]> batch = sequences.subList(start, Math.min(sequences.size(), start + batchSize));
+      int width = batch.stream().mapToInt(s -> s.length).max().orElseThrow();
+      int[][] ids = new int[batch.size()][width];
+      int[][] mask = new int[batch.size()][width];
+      for (int r = 0; r < batch.size(); r++) {
+        int[] sequence = batch.get(r);
+        int offset = width - sequence.length;
+        Arrays.fill(ids[r], padId);
+        System.arraycopy(sequence, 0, ids[r], offset, sequence.length);
+        Arrays.fill(mask[r], offset, width, 1);
+      }
+      try (NDManager manager = base.newSubManager()) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        float[] probabilities = tokenLogits(ps, manager.create(ids), manager.create(mask), false)
+            .getNDArrayInternal().sigmoid().toFloatArray();
+        for (int r = 0; r < batch.size(); r++) {
+          int length = batch.get(r).length;
+          double[] row = new double[length];
+          for (int t = 0; t < length; t++) {
+            row[t] = probabilities[r * width + (width - length) + t];
+          }
+          out.add(row);
+        }
+      }
+    }
+    return out;
+  }
+}

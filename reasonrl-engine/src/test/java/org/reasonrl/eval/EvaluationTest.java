@@ -1,0 +1,139 @@
+package org.reasonrl.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.data.Gsm8k;
+import org.reasonrl.data.Problem;
+import org.reasonrl.data.SyntheticBenchmark;
+import org.reasonrl.data.WordLevelTokenizerJson;
+import org.reasonrl.model.CausalLm;
+import org.reasonrl.model.Checkpoint;
+import org.reasonrl.model.CheckpointException;
+import org.reasonrl.model.ScalarHead;
+import org.reasonrl.reward.OutcomeRewardModel;
+import org.reasonrl.rollout.ScriptedModel;
+import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.text.Tokenizer;
+
+class EvaluationTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path dir;
+  static Path checkpoint;
+  static Path orm;
+  static Path data;
+
+  /** A policy that answers "#### 42" to every question, and three problems, two with gold 42. */
+  @BeforeAll
+  static void setUp() throws IOException {
+    EngineRuntime.ensureStarted();
+    Path tokenizerFile = dir.resolve("tokenizer.json");
+    WordLevelTokenizerJson.write(tokenizerFile, SyntheticBenchmark.vocabulary());
+    checkpoint = dir.resolve("policy");
+    orm = dir.resolve("orm");
+    try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device());
+        Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
+      CausalLm policy = ScriptedModel.bigram(manager, tokenizer, ":", " ####", " 4", "2", "\n");
+      Checkpoint.save(policy, checkpoint, tokenizerFile);
+      new OutcomeRewardModel(policy, ScalarHead.create(policy.config().hiddenSize(), manager, 5))
+          .save(orm, tokenizerFile);
+    }
+    data = dir.resolve("data");
+    Files.createDirectories(data);
+    Gsm8k.write(data.resolve("test.jsonl"), List.of(
+        new Problem("a", "Mia has 40 apples and buys 2 more apples. How many apples?",
+            "Mia has 40 + 2 = <<40+2=42>>42 apples.\n#### 42", "42"),
+        new Problem("b", "Tom has 7 pens. How many pens?", "Tom has 7 pens.\n#### 7", "7"),
+        new Problem("c", "Lily has 21 cups and gets 21 more cups. How many cups?",
+            "Lily has 21 + 21 = <<21+21=42>>42 cups.\n#### 42", "42")));
+  }
+
+  @Test
+  void writesMetricsThatFollowFromTheSamplesFile() throws IOException {
+    Path out = dir.resolve("eval-out");
+    EvalOptions options = new EvalOptions(3, 5, 0.2, 1.0, 12, 4, true, 7, 200);
+    EvalSpec spec = new EvalSpec(checkpoint,
+        new DatasetSpec("gsm8k", data, "test", true), 0, 0, orm, options, out);
+    List<String> log = new ArrayList<>();
+    Evaluation.Report report = new Evaluation(spec).run(log::add);
+
+    // Worked by hand: the policy says 42 to all three questions; two of them are 42.
+    assertEquals(2.0 / 3, report.result().maj1().value(), 1e-9);
+    assertEquals(2.0 / 3, report.result().majAtK().value(), 1e-9);
+    assertEquals(2.0 / 3, report.result().passAtK().value(), 1e-9);
+    assertEquals(2.0 / 3, report.result().rerankAtK().value(), 1e-9);
+    assertEquals(3 * (1 + 5), report.rollouts());
+
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve(Evaluation.SAMPLES_FILE))) {
+      lines.add(JSON.readTree(line));
+    }
+    assertEquals(18, lines.size());
+    int greedyCorrect = 0;
+    for (JsonNode line : lines) {
+      assertEquals("42", line.get("answer").asText(), line.toString());
+      assertEquals(" #### 42\n", line.get("completion").asText());
+      assertEquals("answer_line", line.get("stop").asText());
+      assertEquals(line.get("gold").asText().equals("42"), line.get("correct").asBoolean());
+      if (line.get("kind").asText().equals("sample")) {
+        assertNotNull(line.get("ormScore"));
+      } else {
+        greedyCorrect += line.get("correct").asBoolean() ? 1 : 0;
+      }
+    }
+    assertEquals(2, greedyCorrect);
+
+    JsonNode written = JSON.readTree(out.resolve(Evaluation.RESULT_FILE).toFile());
+    assertEquals(3, written.at("/result/problems").asInt());
+    assertEquals(2.0 / 3, written.at("/result/passAtK/value").asDouble(), 1e-9);
+    assertEquals(report.generatedTokens(), written.at("/generatedTokens").asLong());
+    assertEquals("PyTorch", written.at("/runtime/engineName").asText());
+    assertTrue(written.at("/seconds/sampling").asDouble() > 0);
+    assertTrue(log.stream().anyMatch(l -> l.contains("maj@1 0.667")), log.toString());
+  }
+
+  @Test
+  void withoutAnOrmRerankIsAbsentNotFaked() {
+    Path out = dir.resolve("eval-no-orm");
+    EvalSpec spec = new EvalSpec(checkpoint, new DatasetSpec("gsm8k", data, "test", true), 2, 0,
+        null, new EvalOptions(2, 2, 1.0, 1.0, 8, 4, false, 1, 50), out);
+    Evaluation.Report report = new Evaluation(spec).run(line -> { });
+    assertEquals(null, report.result().rerankAtK());
+    assertEquals(null, report.result().maj1());
+    assertEquals(2, report.result().problems());
+  }
+
+  @Test
+  void badInputFailsBeforeAnyOutputIsWritten() {
+    Path out = dir.resolve("never-written");
+    EvalOptions options = EvalOptions.of(2, 1.0, 8, 4, 1);
+    assertThrows(IllegalArgumentException.class, () -> EvalOptions.of(0, 1.0, 8, 4, 1));
+    assertThrows(IllegalArgumentException.class,
+        () -> new DatasetSpec("mathqa", null, "test", true));
+    assertThrows(CheckpointException.class, () -> new Evaluation(new EvalSpec(
+        dir.resolve("no-such-checkpoint"), new DatasetSpec("gsm8k", data, "test", true), 0, 0,
+        null, options, out)).run(line -> { }));
+    assertThrows(IllegalArgumentException.class, () -> new Evaluation(new EvalSpec(checkpoint,
+        new DatasetSpec("gsm8k", dir.resolve("missing.jsonl"), "test", true), 0, 0, null,
+        options, out)).run(line -> { }));
+    assertFalse(Files.exists(out));
+  }
+}
