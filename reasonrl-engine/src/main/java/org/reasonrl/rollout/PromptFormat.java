@@ -2,6 +2,7 @@ package org.reasonrl.rollout;
 
 import java.util.List;
 import org.reasonrl.data.Problem;
+import org.reasonrl.text.Tokenizer;
 
 /**
  * How a question becomes a prompt and a reference solution a training target. Zero-shot is
@@ -47,6 +48,29 @@ public final class PromptFormat {
           .append(completion(exemplar.referenceSolution())).append(EXEMPLAR_SEPARATOR);
     }
     return text.append(QUESTION).append(question).append(ANSWER).toString();
+  }
+
+  /** A prompt's token ids as the model sees them: BOS (if the tokenizer has one), then text. */
+  public static int[] encodePrompt(Tokenizer tokenizer, String prompt) {
+    int[] text = tokenizer.encode(prompt);
+    if (tokenizer.bosId() < 0) {
+      return text;
+    }
+    int[] ids = new int[text.length + 1];
+    ids[0] = tokenizer.bosId();
+    System.arraycopy(text, 0, ids, 1, text.length);
+    return ids;
+  }
+
+  /** A completion's token ids as a model is trained to write them: text, then EOS. */
+  public static int[] encodeCompletion(Tokenizer tokenizer, String completion) {
+    int[] text = tokenizer.encode(completion);
+    if (tokenizer.eosId() < 0) {
+      throw new IllegalArgumentException("tokenizer " + tokenizer.file() + " has no EOS token");
+    }
+    int[] ids = java.util.Arrays.copyOf(text, text.length + 1);
+    ids[text.length] = tokenizer.eosId();
+    return ids;
   }
 
   /** The text the model is trained to write after the prompt (EOS follows it). */

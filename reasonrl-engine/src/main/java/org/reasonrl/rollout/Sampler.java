@@ -39,14 +39,7 @@ public final class Sampler {
 
   /** The prompt's token ids as the model sees them: BOS (if the tokenizer has one), then text. */
   public int[] encodePrompt(String prompt) {
-    int[] text = tokenizer.encode(prompt);
-    if (tokenizer.bosId() < 0) {
-      return text;
-    }
-    int[] ids = new int[text.length + 1];
-    ids[0] = tokenizer.bosId();
-    System.arraycopy(text, 0, ids, 1, text.length);
-    return ids;
+    return PromptFormat.encodePrompt(tokenizer, prompt);
   }
 
   /**
