@@ -1,10 +1,13 @@
 package org.reasonrl.maven;
 
 import java.io.File;
+import java.util.function.Consumer;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.reasonrl.model.CheckpointException;
+import org.reasonrl.run.RunDirectoryLockedException;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.runtime.RuntimeOptions;
@@ -51,7 +54,8 @@ public abstract class AbstractReasonRlMojo extends AbstractMojo {
     }
     try {
       run(runtime);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | CheckpointException | RunDirectoryLockedException e) {
+      // Bad input (parameters, data, checkpoints, a busy output directory): the user's to fix.
       throw new MojoFailureException(e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new MojoExecutionException(e.getMessage(), e);
@@ -63,5 +67,10 @@ public abstract class AbstractReasonRlMojo extends AbstractMojo {
 
   protected long seed() {
     return seed;
+  }
+
+  /** Engine progress and messages, routed to Maven's log. */
+  protected Consumer<String> logSink() {
+    return getLog()::info;
   }
 }
