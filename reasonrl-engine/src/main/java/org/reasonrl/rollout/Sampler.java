@@ -81,7 +81,16 @@ public final class Sampler {
 
   private void decode(List<Row> batch, SamplingOptions options) {
     int promptLength = batch.stream().mapToInt(r -> r.prompt.length).max().orElseThrow();
-    int capacity = promptLength + options.maxNewTokens();
+    int context = model.config().maxPositionEmbeddings();
+    if (promptLength >= context) {
+      throw new IllegalArgumentException("a prompt of " + promptLength + " tokens does not fit the"
+          + " model's context of " + context + " tokens (use fewer few-shot exemplars)");
+    }
+    // Generation stops at the context's end: rows past it are cut as MAX_TOKENS.
+    int capacity = Math.min(promptLength + options.maxNewTokens(), context);
+    for (Row row : batch) {
+      row.limit(capacity - promptLength);
+    }
     int pad = Math.max(tokenizer.padId(), 0);
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       ParameterStore ps = new ParameterStore(manager, false);
@@ -196,7 +205,13 @@ public final class Sampler {
     final float[] samplingLogprobs;
     final StringBuilder text = new StringBuilder();
     int length;
+    int budget;
     StopReason stop;
+
+    /** Caps this row's budget (when the context is shorter than prompt + maxNewTokens). */
+    void limit(int maxTokens) {
+      budget = Math.min(budget, maxTokens);
+    }
 
     Row(int promptIndex, int sampleIndex, int[] prompt, SplittableRandom random, int maxTokens) {
       this.promptIndex = promptIndex;
@@ -206,6 +221,7 @@ public final class Sampler {
       this.tokens = new int[maxTokens];
       this.logprobs = new float[maxTokens];
       this.samplingLogprobs = new float[maxTokens];
+      this.budget = maxTokens;
     }
 
     /** Picks the next token from this row's logits and records it; sets {@link #stop}. */
@@ -240,7 +256,7 @@ public final class Sampler {
         stop = StopReason.EOS;
       } else {
         noteText(sampler.piece(token), options);
-        if (stop == null && length == tokens.length) {
+        if (stop == null && length == budget) {
           stop = StopReason.MAX_TOKENS;
         }
       }

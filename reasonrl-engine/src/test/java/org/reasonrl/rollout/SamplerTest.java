@@ -188,6 +188,28 @@ class SamplerTest {
     }
   }
 
+  @Test
+  void generationStopsAtTheEndOfTheModelsContext() {
+    try (NDManager local = NDManager.newBaseManager(EngineRuntime.device())) {
+      Sampler probe = new Sampler(model, tokenizer);
+      int promptLength = probe.encodePrompt(PROMPTS.get(0)).length;
+      int context = promptLength + 5;
+      LlamaConfig short_ = LlamaConfig.of(32, 64, 2, 4, 2, tokenizer.vocabSize(), context, false);
+      Sampler sampler = new Sampler(CausalLm.create(short_).initializeRandom(local, 4), tokenizer);
+      Rollout rollout = sampler.sample(List.of(PROMPTS.get(0)), 1,
+          new SamplingOptions(1.0, 1, 40, 1, false), 3, null).get(0);
+      assertTrue(rollout.tokens().length <= 5, "generated " + rollout.tokens().length);
+      if (rollout.stop() != StopReason.EOS) {
+        assertEquals(5, rollout.tokens().length);
+        assertEquals(StopReason.MAX_TOKENS, rollout.stop());
+      }
+      IllegalArgumentException tooLong = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> sampler.sample(List.of(PROMPTS.get(1)), 1,
+              new SamplingOptions(1.0, 1, 4, 1, false), 3, null));
+      assertTrue(tooLong.getMessage().contains("context of " + context), tooLong.getMessage());
+    }
+  }
+
   /** Logits at the last position of an unpadded, uncached full forward. */
   private static float[] lastLogits(int[] sequence) {
     try (NDManager local = manager.newSubManager()) {
