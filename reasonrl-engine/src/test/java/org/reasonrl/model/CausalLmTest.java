@@ -77,6 +77,8 @@ class CausalLmTest {
       ReferenceLlama reference = new ReferenceLlama(config, ModelFixtures.weights(model));
       int[][] rows = {{3, 7, 1, 9, 4}, {5, 2, 8}, {6, 6, 10, 11, 12, 13, 14}};
       int[][][] padded = ModelFixtures.leftPad(rows, 0);
+      // A hole in the middle of row 2: positions must not advance over it (cumsum of the mask).
+      padded[1][2][2] = 0;
       try (NDManager step = manager.newSubManager()) {
         ParameterStore ps = new ParameterStore(step, false);
         DecoderOutput out = model.forward(ps, ModelFixtures.matrix(step, padded[0]),
