@@ -36,6 +36,7 @@ public final class CausalLm extends LlamaBlock {
   private final Backbone model;
   private final Projection lmHead;
   private LoraConfig loraConfig;
+  private ForwardContext.Constants constants;
 
   private CausalLm(LlamaConfig config) {
     this.config = config;
@@ -109,7 +110,7 @@ public final class CausalLm extends LlamaBlock {
       }
     }
     ForwardContext context = ForwardContext.build(inputIds.getManager(), config, attentionMask,
-        past, steps, cache, parameterType());
+        past, steps, cache, parameterType(), constants());
     NDArray x = model.embedTokens.apply(ps, inputIds, training);
     for (DecoderLayer layer : model.layers.layers) {
       x = layer.apply(ps, x, context, training);
@@ -196,6 +197,15 @@ public final class CausalLm extends LlamaBlock {
     Map<String, Shape> out = new LinkedHashMap<>();
     collectShapes("", out);
     return out;
+  }
+
+  private ForwardContext.Constants constants() {
+    NDArray weights = model.embedTokens.weight().getArray();
+    if (constants == null || !constants.fits(weights)) {
+      constants = ForwardContext.Constants.create(weights.getManager(), config,
+          weights.getDataType());
+    }
+    return constants;
   }
 
   LoraConfig loraConfig() {

@@ -39,19 +39,16 @@ final class ForwardContext {
    * @param steps T, the new tokens
    */
   static ForwardContext build(NDManager manager, LlamaConfig config, NDArray mask, int past,
-      int steps, KvCache cache, DataType dataType) {
+      int steps, KvCache cache, DataType dataType, Constants constants) {
     long batch = mask.getShape().get(0);
     int total = past + steps;
     int headDim = config.headDim();
     NDArray maskF = mask.toType(DataType.FLOAT32, false);
     NDArray positions = maskF.cumSum(1).sub(1f).get(new NDIndex(":, {}:", past)).maximum(0f);
-    NDArray inverse = manager.create(inverseFrequencies(config), new Shape(1, 1, headDim / 2));
-    NDArray freqs = positions.expandDims(2).mul(inverse);
+    NDArray freqs = positions.expandDims(2).mul(constants.inverseFrequency());
     NDArray angles = freqs.concat(freqs, 2).expandDims(1);
     NDArray cos = angles.cos().toType(dataType, false);
     NDArray sin = angles.sin().toType(dataType, false);
-    NDArray rotate = manager.create(rotateHalfMatrix(headDim), new Shape(headDim, headDim))
-        .toType(dataType, false);
 
     NDArray allowed = maskF.reshape(batch, 1, 1, 1, total);
     if (steps > 1) {
@@ -60,7 +57,7 @@ final class ForwardContext {
       allowed = allowed.mul(keyIndex.lte(queryPosition).toType(DataType.FLOAT32, false));
     }
     NDArray additive = allowed.sub(1f).mul(-MASKED).toType(dataType, false);
-    return new ForwardContext(cos, sin, rotate, additive, cache);
+    return new ForwardContext(cos, sin, constants.rotateHalf(), additive, cache);
   }
 
   /** Applies RoPE to (B, heads, T, headDim): {@code x cos + rotate_half(x) sin}. */
@@ -74,6 +71,28 @@ final class ForwardContext {
 
   KvCache cache() {
     return cache;
+  }
+
+  /**
+   * Per-model arrays that every forward needs, created once in the weights' manager (creating
+   * arrays from Java costs far more than an op; at batch 1 it showed in decoding).
+   *
+   * @param inverseFrequency (1, 1, headDim/2) float32
+   * @param rotateHalf (headDim, headDim) in the compute type
+   */
+  record Constants(NDArray inverseFrequency, NDArray rotateHalf) {
+    static Constants create(NDManager manager, LlamaConfig config, DataType dataType) {
+      int headDim = config.headDim();
+      return new Constants(
+          manager.create(ForwardContext.inverseFrequencies(config), new Shape(1, 1, headDim / 2)),
+          manager.create(rotateHalfMatrix(headDim), new Shape(headDim, headDim))
+              .toType(dataType, false));
+    }
+
+    boolean fits(NDArray weights) {
+      return rotateHalf.getDevice().equals(weights.getDevice())
+          && rotateHalf.getDataType() == weights.getDataType();
+    }
   }
 
   /** {@code 1 / theta^(2i/d)}, computed in float32 like Hugging Face. */

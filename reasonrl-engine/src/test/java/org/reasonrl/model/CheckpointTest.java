@@ -124,6 +124,34 @@ class CheckpointTest {
   }
 
   @Test
+  void readsATensorStoredBeyondTwoGibibytes() throws IOException {
+    // A sparse file: 2 GiB + 8 bytes of "padding" tensor (never read), then a 4-float tensor.
+    long padBytes = (1L << 31) + 8;
+    String header = "{\"pad\":{\"dtype\":\"F32\",\"shape\":[" + padBytes / 4
+        + "],\"data_offsets\":[0," + padBytes + "]},\"x\":{\"dtype\":\"BF16\",\"shape\":[2,2],"
+        + "\"data_offsets\":[" + padBytes + "," + (padBytes + 8) + "]}}";
+    byte[] json = header.getBytes(StandardCharsets.UTF_8);
+    Path file = tmp.resolve("big.safetensors");
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      ByteBuffer head = ByteBuffer.allocate(8 + json.length).order(ByteOrder.LITTLE_ENDIAN);
+      head.putLong(json.length).put(json);
+      raf.write(head.array());
+      raf.seek(8 + json.length + padBytes);
+      ByteBuffer x = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      for (float v : new float[] {1f, -2f, 0.5f, 3f}) {
+        x.putShort((short) (Float.floatToIntBits(v) >>> 16));
+      }
+      raf.write(x.array());
+    }
+    Safetensors safetensors = Safetensors.open(file);
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray x = safetensors.read("x", scope);
+      assertEquals(new ai.djl.ndarray.types.Shape(2, 2), x.getShape());
+      assertTrue(java.util.Arrays.equals(new float[] {1f, -2f, 0.5f, 3f}, x.toFloatArray()));
+    }
+  }
+
+  @Test
   void halfDecodersMatchHandWorkedValues() {
     assertEquals(1.0f, Safetensors.f16ToFloat((short) 0x3c00));
     assertEquals(-2.0f, Safetensors.f16ToFloat((short) 0xc000));
