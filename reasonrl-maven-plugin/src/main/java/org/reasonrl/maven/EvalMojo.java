@@ -12,7 +12,7 @@ import org.reasonrl.runtime.RuntimeInfo;
 /**
  * Evaluates a checkpoint: maj@1 (greedy), maj@K, pass@K (unbiased, from n ≥ K samples) and,
  * with an outcome reward model, rerank@K on the same samples, each with a bootstrap 95%
- * interval. Writes {@code eval.json} and {@code samples.jsonl} into {@code outputDirectory}.
+ * interval. Writes {@code eval.json} and {@code samples.jsonl} into {@code output}.
  */
 @Mojo(name = "eval", threadSafe = true, requiresProject = false)
 public class EvalMojo extends AbstractReasonRlMojo {
@@ -26,8 +26,8 @@ public class EvalMojo extends AbstractReasonRlMojo {
   private String dataset;
 
   /** The dataset's file, or a directory holding {@code <split>.jsonl} / {@code SVAMP.json}. */
-  @Parameter(property = "reasonrl.dataFile")
-  private File dataFile;
+  @Parameter(property = "reasonrl.datasetPath")
+  private File datasetPath;
 
   /** {@code test} or {@code train}. */
   @Parameter(property = "reasonrl.split", defaultValue = "test")
@@ -83,16 +83,16 @@ public class EvalMojo extends AbstractReasonRlMojo {
 
   /** Where eval.json and samples.jsonl go. */
   @Parameter(property = "reasonrl.output", defaultValue = "${project.build.directory}/reasonrl/eval")
-  private File outputDirectory;
+  private File output;
 
   @Override
   protected void run(RuntimeInfo runtime) {
     EvalOptions options = new EvalOptions(k, samples == 0 ? k : samples, temperature, topP,
         maxNewTokens, batchSize, greedy, seed(), bootstrapResamples);
-    DatasetSpec data = new DatasetSpec(dataset, dataFile == null ? null : dataFile.toPath(), split,
+    DatasetSpec data = new DatasetSpec(dataset, datasetPath == null ? null : datasetPath.toPath(), split,
         failOnBadRecord);
     new Evaluation(new EvalSpec(checkpoint.toPath(), data, maxProblems, fewShot,
-        ormCheckpoint == null ? null : ormCheckpoint.toPath(), options, outputDirectory.toPath()))
+        ormCheckpoint == null ? null : ormCheckpoint.toPath(), options, output.toPath()))
         .run(logSink());
   }
 }
