@@ -116,4 +116,59 @@ public final class OutcomeRewardModel {
     }
     return out;
   }
+
+  /**
+   * Dense ORM rewards (potential-based shaping): the reward of step i is the ORM probability at
+   * the step's last token minus that at the previous step's last token (0 before the first
+   * step), so the rewards sum to the probability at the solution's last token.
+   *
+   * @param promptTokens the prompt the solution answers
+   * @param completion the solution's tokens
+   * @param stepEnds strictly increasing indices into {@code completion}, each one past a step's
+   *     last token (see {@link #stepEnds}); the last must be {@code completion.length}
+   */
+  public double[] stepRewards(int[] promptTokens, int[] completion, int[] stepEnds, int padId) {
+    int[] sequence = Arrays.copyOf(promptTokens, promptTokens.length + completion.length);
+    System.arraycopy(completion, 0, sequence, promptTokens.length, completion.length);
+    double[] scores = scoreTokens(List.of(sequence), 1, padId).get(0);
+    return stepDifferences(Arrays.copyOfRange(scores, promptTokens.length, scores.length),
+        stepEnds);
+  }
+
+  /** Per-step differences of {@code completionScores} (one per completion token), see above. */
+  public static double[] stepDifferences(double[] completionScores, int[] stepEnds) {
+    if (stepEnds.length == 0 || stepEnds[stepEnds.length - 1] != completionScores.length) {
+      throw new IllegalArgumentException("step ends " + Arrays.toString(stepEnds) + " must end at"
+          + " the completion's length " + completionScores.length);
+    }
+    double[] rewards = new double[stepEnds.length];
+    double previous = 0;
+    int previousEnd = 0;
+    for (int i = 0; i < stepEnds.length; i++) {
+      if (stepEnds[i] <= previousEnd) {
+        throw new IllegalArgumentException("step ends must be strictly increasing and > 0: "
+            + Arrays.toString(stepEnds));
+      }
+      double score = completionScores[stepEnds[i] - 1];
+      rewards[i] = score - previous;
+      previous = score;
+      previousEnd = stepEnds[i];
+    }
+    return rewards;
+  }
+
+  /**
+   * Step boundaries of a solution: the index after each {@code newlineId} token, and the
+   * completion's length (the last step need not end with a newline).
+   */
+  public static int[] stepEnds(int[] completion, int newlineId) {
+    List<Integer> ends = new ArrayList<>();
+    for (int t = 0; t < completion.length; t++) {
+      if (completion[t] == newlineId && t + 1 < completion.length) {
+        ends.add(t + 1);
+      }
+    }
+    ends.add(completion.length);
+    return ends.stream().mapToInt(Integer::intValue).toArray();
+  }
 }
