@@ -1,13 +1,19 @@
 package org.reasonrl.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.eval.EvalOptions;
+import org.reasonrl.eval.EvalResult;
 import org.reasonrl.eval.EvalSpec;
 import org.reasonrl.eval.Evaluation;
+import org.reasonrl.run.Json;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeOptions;
 
@@ -48,10 +54,12 @@ public final class EmbeddedPipeline {
 
     int evalProblems = Integer.getInteger("reasonrl.evalProblems", 1000);
     int fewShot = Integer.getInteger("reasonrl.fewShot", 1);
-    Evaluation.Report prompted = new Evaluation(new EvalSpec(pretrainedModel,
-        DatasetSpec.synthetic("test"), evalProblems, fewShot, null,
-        new EvalOptions(4, 4, 0.7, 1.0, 120, 128, true, 42, 200),
-        work.resolve("eval-prompted"))).run(System.out::println);
+    Path promptedDir = work.resolve("eval-prompted");
+    EvalResult prompted = Files.exists(promptedDir.resolve(Evaluation.RESULT_FILE))
+        ? readPrompted(promptedDir)
+        : new Evaluation(new EvalSpec(pretrainedModel, DatasetSpec.synthetic("test"),
+            evalProblems, fewShot, null, new EvalOptions(4, 4, 0.7, 1.0, 120, 128, true, 42, 200),
+            promptedDir)).run(System.out::println).result();
     t = stage(minutes, "eval-prompted", t);
 
     SftSpec sftDefaults = SftSpec.defaults(pretrainedModel, work.resolve("sft"));
@@ -61,7 +69,12 @@ public final class EmbeddedPipeline {
             sftDefaults.optimization().steps())), sftDefaults.evalEvery(),
         sftDefaults.patience(), sftDefaults.passK(), sftDefaults.temperature(),
         sftDefaults.maxNewTokens(), sftDefaults.samplingBatch(), sftDefaults.seed());
-    Sft.Result sft = new Sft(sftSpec).run(System.out::println);
+    SftSpec sftFinal = new SftSpec(sftSpec.checkpoint(), sftSpec.dataset(), sftSpec.output(),
+        sftSpec.maxTrainProblems(), sftSpec.validationProblems(), sftSpec.optimization(),
+        Integer.getInteger("reasonrl.sftEvalEvery", sftSpec.evalEvery()), sftSpec.patience(),
+        sftSpec.passK(), sftSpec.temperature(), sftSpec.maxNewTokens(), sftSpec.samplingBatch(),
+        sftSpec.seed());
+    Sft.Result sft = withRetries(() -> new Sft(sftFinal).run(System.out::println));
     t = stage(minutes, "sft", t);
 
     EiSpec d = EiSpec.defaults(sft.best(), work.resolve("ei"));
@@ -72,12 +85,13 @@ public final class EmbeddedPipeline {
         d.samplingBatch(), d.continueTraining(), null, d.ormThreshold(),
         d.optimization().withSteps(Long.getLong("reasonrl.eiSteps", d.optimization().steps())),
         d.control(), evalProblems, d.evalK(), d.evalTemperature(), d.seed());
-    ExpertIteration.Result ei = new ExpertIteration(eiSpec).run(System.out::println);
+    ExpertIteration.Result ei =
+        withRetries(() -> new ExpertIteration(eiSpec).run(System.out::println));
     stage(minutes, "ei", t);
 
     System.out.println("== embedded pipeline: " + work);
     System.out.println(String.format(Locale.ROOT, "pretrained, %d-shot prompted: %s", fewShot,
-        Evaluation.summary(prompted.result())));
+        Evaluation.summary(prompted)));
     System.out.println(String.format(Locale.ROOT, "SFT best validation maj@1 %.3f at step %d",
         sft.bestMaj1(), sft.bestStep()));
     System.out.println("SFT (π_0) on test: " + ei.initial());
@@ -87,6 +101,33 @@ public final class EmbeddedPipeline {
         + c.fineTuneSteps() + " steps): " + c.eval()));
     minutes.forEach((stage, m) -> System.out.println(String.format(Locale.ROOT,
         "  %-14s %6.1f min", stage, m)));
+  }
+
+  /**
+   * Reruns a stage that stopped on a non-finite gradient: it resumes from its last checkpoint.
+   * (Seen twice in calibration, and not reproduced when the same steps were replayed from a
+   * checkpoint.)
+   */
+  private static <T> T withRetries(Supplier<T> stage) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return stage.get();
+      } catch (TrainingDivergedException e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+        System.out.println("RETRY after: " + e.getMessage());
+      }
+    }
+  }
+
+  private static EvalResult readPrompted(Path dir) {
+    try {
+      return Json.mapper().treeToValue(Json.mapper().readTree(
+          dir.resolve(Evaluation.RESULT_FILE).toFile()).get("result"), EvalResult.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static long stage(Map<String, Double> minutes, String name, long start) {
