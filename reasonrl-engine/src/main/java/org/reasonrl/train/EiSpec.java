@@ -68,10 +68,14 @@ public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDatas
     }
   }
 
-  /** Defaults measured for the embedded pipeline. */
+  /**
+   * Defaults for the embedded pipeline: 2 rounds, 2000 questions × K=4 at T=0.7, 200 fine-tune
+   * steps of 32 a round (a few epochs of a D_i of ~1-2k solutions: more overfits a small D_i),
+   * control on, eval on 1000 test problems with K=4.
+   */
   public static EiSpec defaults(Path checkpoint, Path output) {
     return new EiSpec(checkpoint, DatasetSpec.synthetic("train"), DatasetSpec.synthetic("test"),
         output, 2, 2000, 4, 0.7, 120, 128, false, null, 0.5,
-        new Optimization(600, 32, 32, 5e-4, 50, 0.01, 1.0, 25, 200), true, 1000, 4, 0.7, 42);
+        new Optimization(200, 32, 32, 5e-4, 20, 0.01, 1.0, 25, 100), true, 1000, 4, 0.7, 42);
   }
 }

@@ -29,7 +29,11 @@ public record PretrainSpec(Path output, LlamaConfig model, int documents,
     }
   }
 
-  /** Defaults measured for the embedded pipeline (see the package docs): 1500 steps of 32. */
+  /**
+   * Defaults for the embedded pipeline: 20000 documents, 1500 steps of 32 at peak lr 2e-3
+   * (measured: loss 1.05 at step 1250; the 1-shot prompted model then scores maj@1 0.04,
+   * pass@4 0.10 on the test split).
+   */
   public static PretrainSpec defaults(Path output) {
     return new PretrainSpec(output, null, 20000,
         new Optimization(1500, 32, 32, 2e-3, 100, 0.01, 1.0, 25, 250), 42);

@@ -61,7 +61,11 @@ public record SftSpec(Path checkpoint, DatasetSpec dataset, Path output, int max
     }
   }
 
-  /** Defaults measured for the embedded pipeline. */
+  /**
+   * Defaults for the embedded pipeline: up to 3000 steps of 32 at peak lr 1e-3, validating 300
+   * held-out problems every 250 steps (greedy + K=4 at T=0.7), patience 3. Measured: after 600
+   * steps validation maj@1 was 0.40 and still rising fast, so fewer steps are not converged.
+   */
   public static SftSpec defaults(Path checkpoint, Path output) {
     return new SftSpec(checkpoint, DatasetSpec.synthetic("train"), output, 0, 300,
         new Optimization(3000, 32, 32, 1e-3, 100, 0.01, 1.0, 25, 250), 250, 3, 4, 0.7, 120, 128,
