@@ -1,0 +1,81 @@
+package org.reasonrl.train;
+
+import java.nio.file.Path;
+import org.reasonrl.data.DatasetSpec;
+
+/**
+ * One {@code reasonrl:ei} run (Expert Iteration, EI_n).
+ *
+ * @param checkpoint the starting policy π_0 (e.g. the best SFT checkpoint)
+ * @param dataset training questions with gold answers (split {@code train})
+ * @param evalDataset problems each round's policy is evaluated on (split {@code test})
+ * @param output the run directory: {@code round-<i>/model} is π_i, {@code control-<i>/model}
+ *     the compute-matched control
+ * @param rounds n, the number of rounds
+ * @param maxQuestions sample for the first N training questions only (0 = all)
+ * @param k samples per question per round
+ * @param temperature sampling temperature of the rounds' samples
+ * @param maxNewTokens generation budget per solution
+ * @param samplingBatch rows decoded together
+ * @param continueTraining fine-tune π_i from π_{i-1} instead of from π_0 (the paper's default
+ *     is to restart from π_0 each round)
+ * @param ormCheckpoint an outcome reward model: keep samples it scores at least
+ *     {@code ormThreshold} instead of those with a correct final answer (ORM EI); may be null
+ * @param ormThreshold the ORM score a sample needs to be kept
+ * @param optimization the fine-tune of each round (its steps are per round)
+ * @param control also train the compute-matched control: the same fine-tuning steps from the
+ *     same start, on the reference solutions of the training set alone
+ * @param evalProblems evaluate on the first N problems of the eval set (0 = all)
+ * @param evalK samples per eval problem for maj@K and pass@K
+ * @param evalTemperature temperature of those samples
+ * @param seed sampling, batch order, evaluation
+ */
+public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDataset, Path output,
+    int rounds, int maxQuestions, int k, double temperature, int maxNewTokens, int samplingBatch,
+    boolean continueTraining, Path ormCheckpoint, double ormThreshold, Optimization optimization,
+    boolean control, int evalProblems, int evalK, double evalTemperature, long seed) {
+
+  public EiSpec {
+    if (checkpoint == null) {
+      throw new IllegalArgumentException("ei needs a starting checkpoint");
+    }
+    if (output == null) {
+      throw new IllegalArgumentException("ei needs an output directory");
+    }
+    dataset = dataset == null ? DatasetSpec.synthetic("train") : dataset;
+    evalDataset = evalDataset == null ? dataset.withSplit("test") : evalDataset;
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be >= 1 but was " + rounds);
+    }
+    if (maxQuestions < 0 || evalProblems < 0) {
+      throw new IllegalArgumentException("maxQuestions and evalProblems must be >= 0 (0 = all)");
+    }
+    if (k < 1) {
+      throw new IllegalArgumentException("K (samples per question) must be >= 1 but was " + k);
+    }
+    if (evalK < 1) {
+      throw new IllegalArgumentException("evalK must be >= 1 but was " + evalK);
+    }
+    if (!(temperature > 0) || !(evalTemperature > 0)) {
+      throw new IllegalArgumentException("sampling temperatures must be > 0 but were "
+          + temperature + ", " + evalTemperature);
+    }
+    if (maxNewTokens < 1 || samplingBatch < 1) {
+      throw new IllegalArgumentException("maxNewTokens and samplingBatch must be >= 1");
+    }
+    if (optimization == null) {
+      throw new IllegalArgumentException("ei needs optimization settings");
+    }
+  }
+
+  /**
+   * Defaults for the embedded pipeline: 2 rounds, 2000 questions × K=4 at T=0.7, 200 fine-tune
+   * steps of 32 a round (a few epochs of a D_i of ~1-2k solutions: more overfits a small D_i),
+   * control on, eval on 1000 test problems with K=4.
+   */
+  public static EiSpec defaults(Path checkpoint, Path output) {
+    return new EiSpec(checkpoint, DatasetSpec.synthetic("train"), DatasetSpec.synthetic("test"),
+        output, 2, 2000, 4, 0.7, 120, 128, false, null, 0.5,
+        new Optimization(200, 32, 32, 5e-4, 20, 0.01, 1.0, 25, 100), true, 1000, 4, 0.7, 42);
+  }
+}

@@ -1,0 +1,56 @@
+package org.reasonrl.train;
+
+/**
+ * The optimisation settings shared by the supervised goals (pretrain, SFT, EI's fine-tunes):
+ * AdamW with linear warm-up and cosine decay to 10% of the peak rate.
+ *
+ * @param steps optimizer steps
+ * @param batchSize sequences per step
+ * @param microBatchSize sequences per forward/backward (gradients are accumulated)
+ * @param learningRate peak learning rate
+ * @param warmupSteps linear warm-up steps
+ * @param weightDecay AdamW decoupled weight decay (matrices only)
+ * @param maxGradNorm global gradient-norm clip (0 = off)
+ * @param logEvery a metrics.jsonl record every this many steps
+ * @param checkpointEvery a checkpoint every this many steps
+ */
+public record Optimization(long steps, int batchSize, int microBatchSize, double learningRate,
+    long warmupSteps, double weightDecay, double maxGradNorm, int logEvery, int checkpointEvery) {
+
+  public Optimization {
+    if (steps < 1) {
+      throw new IllegalArgumentException("steps must be >= 1 but was " + steps);
+    }
+    if (batchSize < 1 || microBatchSize < 1) {
+      throw new IllegalArgumentException("batchSize and microBatchSize must be >= 1 but were "
+          + batchSize + ", " + microBatchSize);
+    }
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("learningRate must be > 0 but was " + learningRate);
+    }
+    if (warmupSteps < 0) {
+      throw new IllegalArgumentException("warmupSteps must be >= 0 but was " + warmupSteps);
+    }
+  }
+
+  /** The same settings with another number of steps (warm-up capped to it). */
+  public Optimization withSteps(long newSteps) {
+    return new Optimization(newSteps, batchSize, microBatchSize, learningRate,
+        Math.min(warmupSteps, newSteps), weightDecay, maxGradNorm, logEvery, checkpointEvery);
+  }
+
+  public Optimization withCheckpointEvery(int every) {
+    return new Optimization(steps, batchSize, microBatchSize, learningRate, warmupSteps,
+        weightDecay, maxGradNorm, logEvery, every);
+  }
+
+  /** {@link TrainingOptions} for {@link TrainingLoop}. */
+  public TrainingOptions trainingOptions(long seed) {
+    LearningRateSchedule schedule = new LearningRateSchedule(learningRate,
+        Math.min(warmupSteps, steps), steps, LearningRateSchedule.Decay.COSINE,
+        learningRate * 0.1);
+    AdamW.Config adam = new AdamW.Config(0.9, 0.95, 1e-8, weightDecay, false);
+    return new TrainingOptions(steps, schedule, adam, maxGradNorm, Math.max(1, logEvery),
+        Math.max(1, checkpointEvery), seed);
+  }
+}

@@ -1,0 +1,185 @@
+package org.reasonrl.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.data.Problem;
+import org.reasonrl.model.CausalLm;
+import org.reasonrl.model.Checkpoint;
+import org.reasonrl.rollout.Rollout;
+import org.reasonrl.rollout.StopReason;
+import org.reasonrl.run.Json;
+import org.reasonrl.run.RunDirectory;
+import org.reasonrl.run.RunDirectoryLockedException;
+import org.reasonrl.runtime.EngineRuntime;
+
+class ExpertIterationTest {
+
+  @TempDir
+  Path temp;
+
+  @BeforeAll
+  static void start() {
+    EngineRuntime.ensureStarted();
+  }
+
+  private static Rollout rollout(int prompt, int sample, String text, int[] tokens,
+      StopReason stop) {
+    return new Rollout(prompt, sample, new int[] {1}, tokens, new float[tokens.length],
+        new float[tokens.length], text, stop);
+  }
+
+  @Test
+  void selectionKeepsAcceptedDistinctFinishedSolutionsAndUnionsWithThePast() {
+    List<Problem> questions = List.of(new Problem("q0", "a?", null, "5"),
+        new Problem("q1", "b?", null, "6"));
+    int eos = 2;
+    List<Rollout> rollouts = List.of(
+        rollout(0, 0, " 2 + 3 = 5\n#### 5", new int[] {10, 11}, StopReason.ANSWER_LINE),
+        rollout(0, 1, " 2 +  3 = 5\n#### 5 ", new int[] {10, 12, 11}, StopReason.EOS),
+        rollout(0, 2, " 1 + 4 = 5\n#### 5", new int[] {13, eos}, StopReason.EOS),
+        rollout(0, 3, " 9\n#### 9", new int[] {14}, StopReason.ANSWER_LINE),
+        rollout(1, 0, " 3 + 3 = 6\n#### 6", new int[] {15}, StopReason.ANSWER_LINE),
+        rollout(1, 1, " 6 6 6 6", new int[] {16, 16}, StopReason.MAX_TOKENS));
+    boolean[] accepted = {true, true, true, false, true, true};
+    List<ExpertIteration.Solution> previous = List.of(
+        new ExpertIteration.Solution(1, "q1", "3 + 3 = 6\n####   6", new int[] {15, eos}, 1));
+
+    ExpertIteration.Selection selection =
+        ExpertIteration.select(questions, rollouts, accepted, previous, 2, eos);
+
+    // Rollout 3 is rejected, rollout 5 never finished; 0 and 1 differ only in whitespace.
+    assertEquals(4, selection.accepted());
+    assertEquals(List.of(" 2 + 3 = 5\n#### 5", " 1 + 4 = 5\n#### 5", " 3 + 3 = 6\n#### 6"),
+        selection.kept().stream().map(ExpertIteration.Solution::text).toList());
+    // Question 1's solution was already in D_1: R_2 adds two new ones.
+    assertEquals(2, selection.newDistinct());
+    assertEquals(3, selection.dataset().size());
+    assertEquals(previous.get(0), selection.dataset().get(0));
+    assertArrayEquals(new int[] {10, 11, eos}, selection.dataset().get(1).tokens());
+    assertArrayEquals(new int[] {13, eos}, selection.dataset().get(2).tokens());
+    assertEquals(2, selection.dataset().get(1).round());
+  }
+
+  @Test
+  void roundsSampleFilterUnionFineTuneAndCountRollouts() throws Exception {
+    Path policy = EiFixtures.scriptedPolicy(temp.resolve("policy"));
+    DatasetSpec data = EiFixtures.problems(temp.resolve("data"));
+    Path out = temp.resolve("ei");
+    ExpertIteration.Result result =
+        new ExpertIteration(EiFixtures.spec(policy, data, out, 2, 4)).run(line -> { });
+
+    // By hand: the policy always writes "#### 42"; questions a and c are 42, b is 7.
+    assertEquals(2.0 / 3, result.initial().maj1(), 1e-9);
+    ExpertIteration.Round first = result.rounds().get(0);
+    assertEquals(9, first.rollouts());
+    assertEquals(9, first.cumulativeRollouts());
+    assertEquals(6, first.accepted());
+    assertEquals(2, first.kept());
+    assertEquals(2, first.newDistinct());
+    assertEquals(2, first.datasetSize());
+    assertEquals(2, first.questionsCovered());
+    assertEquals(4, first.fineTuneSteps());
+    ExpertIteration.Round second = result.rounds().get(1);
+    assertEquals(18, second.cumulativeRollouts());
+    assertEquals(2, second.kept());
+    assertEquals(0, second.newDistinct());
+    assertEquals(2, second.datasetSize());
+    assertEquals(2.0 / 3, second.eval().maj1(), 1e-9);
+
+    List<ExpertIteration.Solution> d2 =
+        ExpertIteration.readDataset(out.resolve("round-2").resolve(ExpertIteration.DATASET_FILE));
+    assertEquals(List.of("a", "c"), d2.stream().map(ExpertIteration.Solution::problemId).toList());
+    assertTrue(d2.stream().allMatch(s -> s.text().equals(EiFixtures.SOLUTION)));
+    // The control: the same 4 steps on the 3 reference solutions, once (every round restarts).
+    assertEquals(1, result.controls().size());
+    assertEquals(4, result.controls().get(0).fineTuneSteps());
+    assertEquals(3, result.controls().get(0).referenceSolutions());
+    assertEquals(3, Files.readAllLines(out.resolve(ExpertIteration.HISTORY_FILE)).size());
+    assertTrue(Files.isRegularFile(out.resolve("round-2/model").resolve(Checkpoint.CONFIG)));
+
+    // A rerun finds every round done and returns the same records.
+    ExpertIteration.Result again =
+        new ExpertIteration(EiFixtures.spec(policy, data, out, 2, 4)).run(line -> { });
+    assertEquals(result.rounds(), again.rounds());
+  }
+
+  @Test
+  void badInputFailsClearlyAndWritesNothing() throws Exception {
+    Path policy = EiFixtures.scriptedPolicy(temp.resolve("policy"));
+    DatasetSpec data = EiFixtures.problems(temp.resolve("data"));
+    Path out = temp.resolve("out");
+    Exception missing = assertThrows(RuntimeException.class, () -> new ExpertIteration(
+        EiFixtures.spec(temp.resolve("missing"), data, out, 1, 2)).run(l -> { }));
+    assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
+    assertFalse(Files.exists(out));
+    Exception k = assertThrows(IllegalArgumentException.class, () -> new EiSpec(policy, data,
+        null, out, 1, 0, 0, 1.0, 8, 8, false, null, 0.5,
+        new Optimization(1, 1, 1, 1e-3, 0, 0, 1, 1, 1), false, 0, 1, 1.0, 1));
+    assertTrue(k.getMessage().contains("K"), k.getMessage());
+    Exception noData = assertThrows(IllegalArgumentException.class, () -> new ExpertIteration(
+        EiFixtures.spec(policy, new DatasetSpec("gsm8k", temp.resolve("none"), "train", true),
+            out, 1, 2)).run(l -> { }));
+    assertTrue(noData.getMessage().contains("does not exist"), noData.getMessage());
+    assertFalse(Files.exists(out));
+    try (RunDirectory held = RunDirectory.open(out)) {
+      assertThrows(RunDirectoryLockedException.class, () -> new ExpertIteration(
+          EiFixtures.spec(policy, data, out, 1, 2)).run(l -> { }));
+      assertFalse(Files.exists(out.resolve(ExpertIteration.INITIAL_FILE)));
+    }
+  }
+
+  @Test
+  void killedEiResumesToTheSameRoundsAndModel() throws Exception {
+    Path policy = EiFixtures.scriptedPolicy(temp.resolve("policy"));
+    Path data = temp.resolve("data");
+    EiFixtures.problems(data);
+    Path straight = temp.resolve("straight");
+    Path interrupted = temp.resolve("interrupted");
+    ForkedGoals.runToCompletion(temp.resolve("straight.log"), EiFixture.class,
+        policy.toString(), data.toString(), straight.toString());
+    // Killed inside round 1's fine-tune, after its data was kept.
+    ForkedGoals.killWhen(() -> Files.exists(interrupted.resolve("round-1/latest")),
+        temp.resolve("victim.log"), EiFixture.class, policy.toString(), data.toString(),
+        interrupted.toString());
+    assertFalse(Files.exists(interrupted.resolve("round-1").resolve(ExpertIteration.ROUND_FILE)));
+    ForkedGoals.runToCompletion(temp.resolve("resumed.log"), EiFixture.class,
+        policy.toString(), data.toString(), interrupted.toString());
+
+    assertEquals(withoutTimes(straight), withoutTimes(interrupted));
+    try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
+      Map<String, Parameter> a = Checkpoint.load(straight.resolve("round-2/model"), manager)
+          .namedParameters();
+      CausalLm b = Checkpoint.load(interrupted.resolve("round-2/model"), manager);
+      a.forEach((name, p) -> assertArrayEquals(p.getArray().toFloatArray(),
+          b.namedParameters().get(name).getArray().toFloatArray(), name));
+    }
+  }
+
+  private static List<JsonNode> withoutTimes(Path run) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve(ExpertIteration.HISTORY_FILE))) {
+      ObjectNode node = (ObjectNode) Json.mapper().readTree(line);
+      node.remove("seconds");
+      out.add(node);
+    }
+    assertEquals(3, out.size());
+    return out;
+  }
+}

@@ -1,0 +1,122 @@
+package org.reasonrl.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.data.Datasets;
+import org.reasonrl.data.Problem;
+import org.reasonrl.eval.EvalOptions;
+import org.reasonrl.eval.Evaluator;
+import org.reasonrl.model.CausalLm;
+import org.reasonrl.model.Checkpoint;
+import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.run.RunDirectory;
+import org.reasonrl.run.RunDirectoryLockedException;
+import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.text.Tokenizer;
+
+class SftTest {
+
+  @TempDir
+  Path temp;
+
+  @BeforeAll
+  static void start() {
+    EngineRuntime.ensureStarted();
+  }
+
+  @Test
+  void fineTuningMemorisesEightProblemsAndKeepsTheBestValidatedModel() throws Exception {
+    Path base = SupervisedFixtures.tinyCheckpoint(temp.resolve("base"), 3);
+    DatasetSpec data = SupervisedFixtures.easyDataset(temp.resolve("data"), 12, 4);
+    SftSpec spec = new SftSpec(base, data, temp.resolve("sft"), 0, 4,
+        new Optimization(150, 8, 8, 1e-2, 10, 0.0, 1.0, 10, 1000), 75, 0, 2, 1.0, 40, 64, 11);
+    Sft.Result result = new Sft(spec).run(line -> { });
+
+    List<Sft.Validation> validations = result.validations();
+    assertEquals(List.of(0L, 75L, 150L), validations.stream().map(Sft.Validation::step).toList());
+    assertEquals(8, result.trainProblems());
+    assertEquals(4, result.validationProblems());
+    Sft.Validation best = validations.stream()
+        .reduce((a, b) -> b.maj1() > a.maj1() ? b : a).orElseThrow();
+    assertEquals(best.step(), result.bestStep());
+    assertTrue(Files.isRegularFile(result.best().resolve(Checkpoint.WEIGHTS)));
+    // Eight problems are memorised: the held-out loss first falls, then overfitting sets in.
+    assertTrue(validations.get(1).validationLoss() < validations.get(0).validationLoss(),
+        validations.toString());
+    assertEquals(3, Files.readAllLines(temp.resolve("sft").resolve(Sft.VALIDATION_FILE)).size());
+
+    // The last checkpoint writes the 8 training solutions greedily, word for word.
+    List<Problem> problems = Datasets.load(data).problems();
+    try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device());
+        Tokenizer tokenizer = Tokenizer.load(base.resolve(Checkpoint.TOKENIZER))) {
+      CausalLm model = Checkpoint.load(temp.resolve("sft").resolve("checkpoint-150"), manager);
+      List<Problem> train = Sft.split(problems, 4, 11, "x").train();
+      double trainMaj1 = new Evaluator(model, tokenizer, PromptFormat.zeroShot(), null)
+          .evaluate(train, EvalOptions.of(1, 1.0, 40, 64, 1), line -> { }).result().maj1()
+          .value();
+      assertEquals(1.0, trainMaj1, "greedy accuracy on the 8 training problems");
+    }
+  }
+
+  @Test
+  void earlyStoppingEndsAfterPatienceValidationsWithoutImprovement() throws Exception {
+    Path base = SupervisedFixtures.tinyCheckpoint(temp.resolve("base"), 5);
+    DatasetSpec data = SupervisedFixtures.easyDataset(temp.resolve("data"), 30, 4);
+    // A learning rate this small cannot move a random model's greedy accuracy off zero.
+    SftSpec spec = new SftSpec(base, data, temp.resolve("sft"), 0, 4,
+        new Optimization(40, 4, 4, 1e-6, 0, 0.0, 1.0, 5, 1000), 5, 2, 1, 1.0, 20, 64, 11);
+    Sft.Result result = new Sft(spec).run(line -> { });
+    assertTrue(result.stoppedEarly());
+    assertEquals(0.0, result.bestMaj1());
+    assertEquals(0, result.bestStep());
+    assertEquals(List.of(0L, 5L, 10L),
+        result.validations().stream().map(Sft.Validation::step).toList());
+    // A rerun of a finished run returns its result without training.
+    Sft.Result again = new Sft(spec).run(line -> { });
+    assertEquals(result.validations(), again.validations());
+  }
+
+  @Test
+  void badInputFailsClearlyAndWritesNothing() throws Exception {
+    Path base = SupervisedFixtures.tinyCheckpoint(temp.resolve("base"), 6);
+    DatasetSpec data = SupervisedFixtures.easyDataset(temp.resolve("data"), 20, 4);
+    Path out = temp.resolve("out");
+
+    Exception missing = assertThrows(RuntimeException.class, () -> new Sft(
+        SupervisedFixtures.tinySft(temp.resolve("nope"), data, out, 5, 5, 0)).run(l -> { }));
+    assertTrue(missing.getMessage().contains("nope"), missing.getMessage());
+    assertFalse(Files.exists(out));
+
+    Path emptyDir = Files.createDirectories(temp.resolve("empty"));
+    Files.writeString(emptyDir.resolve("train.jsonl"), "");
+    Exception empty = assertThrows(IllegalArgumentException.class, () -> new Sft(
+        SupervisedFixtures.tinySft(base, new DatasetSpec("gsm8k", emptyDir, "train", true), out,
+            5, 5, 0)).run(l -> { }));
+    assertTrue(empty.getMessage().contains("no problems"), empty.getMessage());
+    assertFalse(Files.exists(out));
+
+    Exception k = assertThrows(IllegalArgumentException.class, () -> new SftSpec(base, data, out,
+        0, 4, new Optimization(5, 4, 4, 1e-3, 0, 0, 1, 1, 1), 5, 0, 0, 1.0, 20, 8, 1));
+    assertTrue(k.getMessage().contains("K"), k.getMessage());
+    Exception unknown = assertThrows(IllegalArgumentException.class,
+        () -> new DatasetSpec("mathqa", null, "train", true));
+    assertTrue(unknown.getMessage().contains("unknown dataset 'mathqa'"), unknown.getMessage());
+
+    try (RunDirectory held = RunDirectory.open(out)) {
+      assertThrows(RunDirectoryLockedException.class, () -> new Sft(
+          SupervisedFixtures.tinySft(base, data, out, 5, 5, 0)).run(l -> { }));
+      assertFalse(Files.exists(out.resolve(Sft.STATE_FILE)));
+    }
+  }
+}

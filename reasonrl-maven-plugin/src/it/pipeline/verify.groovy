@@ -1,0 +1,35 @@
+import groovy.json.JsonSlurper
+
+def log = new File(basedir, 'build.log').text
+def runs = new File(basedir, 'target/reasonrl')
+def json = new JsonSlurper()
+
+// pretrain: a Hugging Face checkpoint with its tokenizer, and a record of the run.
+def model = new File(runs, 'pretrain/model')
+['config.json', 'model.safetensors', 'tokenizer.json', 'generation_config.json'].each {
+  assert new File(model, it).isFile() : "pretrain/model/$it missing"
+}
+assert json.parse(new File(model, 'config.json')).hidden_size == 32
+def pretrainRun = json.parse(new File(runs, 'pretrain/run.json'))
+assert pretrainRun.goal == 'pretrain'
+assert pretrainRun.status == 'completed'
+assert new File(runs, 'pretrain/metrics.jsonl').readLines().size() == 4
+assert log.contains('Pretrained model: ')
+assert log =~ /pretrain 20\/20 steps/
+
+// sft: validations at steps 0, 10 and 20 with maj@1 and pass@2, the best model kept.
+def validations = new File(runs, 'sft/validation.jsonl').readLines().collect { json.parseText(it) }
+assert validations*.step == [0, 10, 20]
+validations.each { assert it.maj1 >= 0 && it.maj1 <= 1 && it.passAtK >= 0 && it.passAtK <= 1 }
+assert validations[2].validationLoss < validations[0].validationLoss
+['config.json', 'model.safetensors', 'tokenizer.json'].each {
+  assert new File(runs, "sft/best/$it").isFile() : "sft/best/$it missing"
+}
+def sftRun = json.parse(new File(runs, 'sft/run.json'))
+assert sftRun.goal == 'sft'
+assert sftRun.status == 'completed'
+assert sftRun.config.validationProblems == 8
+assert log.contains('Best SFT model (validation maj@1 ')
+assert log =~ /sft validation step 20 \(epoch [0-9.]+\): loss [0-9.]+ maj@1/
+assert log.contains('BUILD SUCCESS')
+return true

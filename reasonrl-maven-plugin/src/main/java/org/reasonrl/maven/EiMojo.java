@@ -1,0 +1,110 @@
+package org.reasonrl.maven;
+
+import java.io.File;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.reasonrl.runtime.RuntimeInfo;
+import org.reasonrl.train.EiSpec;
+import org.reasonrl.train.ExpertIteration;
+
+/**
+ * Expert Iteration (EI_n): per round, sample K solutions per training question, keep the
+ * correct (or ORM-approved) distinct ones, fine-tune on their union, evaluate; with a
+ * compute-matched continued-SFT control. Writes {@code round-<i>/model} per round,
+ * {@code ei.jsonl} (per round: rollouts, |R_i|, |D_i|, metrics) and {@code result.json}.
+ * Rerunning with the same output resumes at the first unfinished round.
+ */
+@Mojo(name = "ei", threadSafe = true, requiresProject = false)
+public class EiMojo extends AbstractTrainingMojo {
+
+  /** The starting policy π_0 (e.g. {@code sft/best}). */
+  @Parameter(property = "reasonrl.checkpoint", required = true)
+  private File checkpoint;
+
+  /** {@code synthetic} (embedded), {@code gsm8k} or {@code svamp}; train split is sampled. */
+  @Parameter(property = "reasonrl.dataset", defaultValue = "synthetic")
+  private String dataset;
+
+  /** The dataset's file or directory (required for gsm8k). */
+  @Parameter(property = "reasonrl.datasetPath")
+  private File datasetPath;
+
+  /** Evaluated each round: its test split. Default: the training dataset's. */
+  @Parameter(property = "reasonrl.evalDataset")
+  private String evalDataset;
+
+  /** The eval dataset's file or directory. */
+  @Parameter(property = "reasonrl.evalDatasetPath")
+  private File evalDatasetPath;
+
+  /** The run directory. */
+  @Parameter(property = "reasonrl.output", defaultValue = "${project.build.directory}/reasonrl/ei")
+  private File output;
+
+  /** Rounds n. */
+  @Parameter(property = "reasonrl.rounds", defaultValue = "2")
+  private int rounds;
+
+  /** Sample for the first N training questions (0 = all). */
+  @Parameter(property = "reasonrl.maxQuestions", defaultValue = "2000")
+  private int maxQuestions;
+
+  /** Samples per question per round. */
+  @Parameter(property = "reasonrl.k", defaultValue = "4")
+  private int k;
+
+  /** Sampling temperature of the rounds. */
+  @Parameter(property = "reasonrl.temperature", defaultValue = "0.7")
+  private double temperature;
+
+  /** Generation budget per solution. */
+  @Parameter(property = "reasonrl.maxNewTokens", defaultValue = "120")
+  private int maxNewTokens;
+
+  /** Rows decoded together. */
+  @Parameter(property = "reasonrl.samplingBatch", defaultValue = "128")
+  private int samplingBatch;
+
+  /** Fine-tune π_i from π_{i-1} instead of restarting from π_0 (the paper's default). */
+  @Parameter(property = "reasonrl.continueTraining", defaultValue = "false")
+  private boolean continueTraining;
+
+  /** ORM EI: an outcome reward model filters the samples instead of the gold answer. */
+  @Parameter(property = "reasonrl.ormCheckpoint")
+  private File ormCheckpoint;
+
+  /** The ORM score a sample needs to be kept. */
+  @Parameter(property = "reasonrl.ormThreshold", defaultValue = "0.5")
+  private double ormThreshold;
+
+  /** Also train the compute-matched control (same steps on reference solutions only). */
+  @Parameter(property = "reasonrl.control", defaultValue = "true")
+  private boolean control;
+
+  /** Evaluate on the first N eval problems (0 = all). */
+  @Parameter(property = "reasonrl.evalProblems", defaultValue = "1000")
+  private int evalProblems;
+
+  /** Samples per eval problem for maj@K and pass@K. */
+  @Parameter(property = "reasonrl.evalK", defaultValue = "4")
+  private int evalK;
+
+  /** Temperature of the eval samples. */
+  @Parameter(property = "reasonrl.evalTemperature", defaultValue = "0.7")
+  private double evalTemperature;
+
+  @Override
+  protected void run(RuntimeInfo runtime) {
+    EiSpec defaults = EiSpec.defaults(checkpoint.toPath(), output.toPath());
+    EiSpec spec = new EiSpec(checkpoint.toPath(), dataset(dataset, datasetPath, "train"),
+        evalDataset == null && evalDatasetPath == null ? null
+            : dataset(evalDataset == null ? dataset : evalDataset,
+                evalDatasetPath == null ? datasetPath : evalDatasetPath, "test"),
+        output.toPath(), rounds, maxQuestions, k, temperature, maxNewTokens, samplingBatch,
+        continueTraining, ormCheckpoint == null ? null : ormCheckpoint.toPath(), ormThreshold,
+        optimization(defaults.optimization()), control, evalProblems, evalK, evalTemperature,
+        seed());
+    ExpertIteration.Result result = new ExpertIteration(spec).run(logSink());
+    getLog().info("EI_" + result.rounds().size() + " model: " + result.finalModel());
+  }
+}
