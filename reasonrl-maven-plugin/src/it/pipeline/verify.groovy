@@ -31,5 +31,25 @@ assert sftRun.status == 'completed'
 assert sftRun.config.validationProblems == 8
 assert log.contains('Best SFT model (validation maj@1 ')
 assert log =~ /sft validation step 20 \(epoch [0-9.]+\): loss [0-9.]+ maj@1/
+// orm: a loadable ORM (model + reward head) and held-out metrics.
+['config.json', 'model.safetensors', 'reward_head.safetensors'].each {
+  assert new File(runs, "orm/orm/$it").isFile() : "orm/orm/$it missing"
+}
+def orm = json.parse(new File(runs, 'orm/result.json'))
+assert orm.toString().contains('auc') || orm.toString().contains('brier')
+
+// eval with ORM reranking: the four metrics, and one line per generated solution.
+def eval = json.parse(new File(runs, 'eval-sft/eval.json'))
+assert eval.result.problems == 8
+['maj1', 'majAtK', 'rerankAtK', 'passAtK'].each {
+  assert eval.result[it].value >= 0 && eval.result[it].value <= 1 : "$it missing"
+  assert eval.result[it].ciLow <= eval.result[it].value && eval.result[it].value <= eval.result[it].ciHigh
+}
+assert new File(runs, 'eval-sft/samples.jsonl').readLines().size() == 8 * (1 + 3)
+assert log =~ /maj@1 [0-9.]+ \[[0-9.]+, [0-9.]+\]  maj@2/
+
+// report: the evaluation as a table row.
+def report = new File(runs, 'report.html').text
+assert report.contains('<td class="label">SFT</td>')
 assert log.contains('BUILD SUCCESS')
 return true

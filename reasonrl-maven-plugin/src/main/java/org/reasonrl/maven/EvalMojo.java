@@ -66,8 +66,8 @@ public class EvalMojo extends AbstractReasonRlMojo {
   private File ormCheckpoint;
 
   /** Rows decoded together. */
-  @Parameter(property = "reasonrl.batchSize", defaultValue = "64")
-  private int batchSize;
+  @Parameter(property = "reasonrl.samplingBatch", defaultValue = "64")
+  private int samplingBatch;
 
   /** Also decode greedily for maj@1. */
   @Parameter(property = "reasonrl.greedy", defaultValue = "true")
@@ -88,7 +88,7 @@ public class EvalMojo extends AbstractReasonRlMojo {
   @Override
   protected void run(RuntimeInfo runtime) {
     EvalOptions options = new EvalOptions(k, samples == 0 ? k : samples, temperature, topP,
-        maxNewTokens, batchSize, greedy, seed(), bootstrapResamples);
+        maxNewTokens, samplingBatch, greedy, seed(), bootstrapResamples);
     DatasetSpec data = new DatasetSpec(dataset, datasetPath == null ? null : datasetPath.toPath(), split,
         failOnBadRecord);
     new Evaluation(new EvalSpec(checkpoint.toPath(), data, maxProblems, fewShot,
