@@ -50,7 +50,7 @@ public final class Attention extends LlamaBlock {
       v = all[1];
     }
     long keys = k.getShape().get(2);
-    NDArray scores = q.mul(scale).reshape(batch, kvHeads, groups * steps, headDim)
+    NDArray scores = Scalars.mul(q, scale).reshape(batch, kvHeads, groups * steps, headDim)
         .matMul(k.transpose(0, 1, 3, 2))
         .reshape(batch, kvHeads, groups, steps, keys)
         .add(context.additiveMask())

@@ -72,7 +72,7 @@ public final class Projection extends LlamaBlock {
     NDArray input = training && loraDropout > 0
         ? Dropout.dropout(x, loraDropout, true).head() : x;
     NDArray delta = Linear.linear(Linear.linear(input, a).head(), b).head();
-    return y.add(delta.mul(loraScale));
+    return y.add(Scalars.mul(delta, loraScale));
   }
 
   /**

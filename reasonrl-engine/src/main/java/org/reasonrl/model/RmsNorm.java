@@ -19,7 +19,7 @@ public final class RmsNorm extends LlamaBlock {
 
   NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray w = ps.getValue(weight, x.getDevice(), training);
-    NDArray inverseRms = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+    NDArray inverseRms = Scalars.pow(x.square().mean(new int[] {-1}, true).add(eps), -0.5);
     return x.mul(inverseRms).mul(w);
   }
 }

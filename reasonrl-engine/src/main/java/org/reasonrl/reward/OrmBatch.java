@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import java.util.List;
+import org.reasonrl.model.Scalars;
 import org.reasonrl.train.Objective;
 import org.reasonrl.train.SequenceBatch;
 import org.reasonrl.train.TokenizedExample;
@@ -73,7 +74,7 @@ public record OrmBatch(int[][] ids, int[][] attentionMask, float[][] lossMask, f
           + labels.getShape() + " and loss mask " + lossMask.getShape() + " do not match");
     }
     NDArray y = labels.reshape(-1, 1);
-    NDArray perToken = logits.maximum(0f).sub(logits.mul(y))
+    NDArray perToken = Scalars.maximum(logits, 0).sub(logits.mul(y))
         .add(logits.abs().neg().exp().add(1f).log());
     return perToken.mul(lossMask).sum();
   }

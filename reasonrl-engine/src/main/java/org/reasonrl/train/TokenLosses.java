@@ -3,6 +3,7 @@ package org.reasonrl.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.reasonrl.model.Scalars;
 
 /**
  * Token-level losses of a causal language model. Shapes: logits (B,T,V), token ids (B,T) of
@@ -51,7 +52,7 @@ public final class TokenLosses {
       throw new IllegalArgumentException("loss mask " + mask.getShape()
           + " selects no token: nothing to train on");
     }
-    return maskedNllSum(logits, targets, mask).div((float) count);
+    return Scalars.div(maskedNllSum(logits, targets, mask), (float) count);
   }
 
   private static void checkShapes(NDArray logits, NDArray other, String what) {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,34 @@ class OrmBatchTest {
       assertThrows(IllegalArgumentException.class, () -> OrmBatch.maskedBceSum(
           manager.create(new float[2][4]), manager.create(batch.labels()),
           manager.create(batch.lossMask())));
+    }
+  }
+
+  /** d/dx = mask · (sigmoid(x) − y), also when garbage is collected before the backward. */
+  @Test
+  void maskedBceGradientMatchesAHandComputationAfterGarbageCollection() throws Exception {
+    OrmBatch batch = OrmBatch.of(List.of(CORRECT, WRONG), new float[] {1f, 2f}, 0);
+    float[][] logits = {{1.5f, -2f, 0.5f, -4f, 2f}, {3f, -0.3f, 0.7f, -1f, 9f}};
+    float[] expected = new float[10];
+    for (int r = 0; r < 2; r++) {
+      for (int t = 0; t < 5; t++) {
+        expected[r * 5 + t] = (float) (batch.lossMask()[r][t]
+            * (sigmoid(logits[r][t]) - batch.labels()[r]));
+      }
+    }
+    try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
+      NDArray x = manager.create(logits);
+      x.setRequiresGradient(true);
+      try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+        NDArray sum = OrmBatch.maskedBceSum(x, manager.create(batch.labels()),
+            manager.create(batch.lossMask()));
+        for (int i = 0; i < 3; i++) {
+          System.gc();
+          Thread.sleep(30);
+        }
+        collector.backward(sum);
+      }
+      assertArrayEquals(expected, x.getGradient().toFloatArray(), 1e-6f);
     }
   }
 
