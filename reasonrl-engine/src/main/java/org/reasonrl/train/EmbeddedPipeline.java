@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.eval.EvalResult;
@@ -74,7 +73,7 @@ public final class EmbeddedPipeline {
         Integer.getInteger("reasonrl.sftEvalEvery", sftSpec.evalEvery()), sftSpec.patience(),
         sftSpec.passK(), sftSpec.temperature(), sftSpec.maxNewTokens(), sftSpec.samplingBatch(),
         sftSpec.seed());
-    Sft.Result sft = withRetries(() -> new Sft(sftFinal).run(System.out::println));
+    Sft.Result sft = new Sft(sftFinal).run(System.out::println);
     t = stage(minutes, "sft", t);
 
     EiSpec d = EiSpec.defaults(sft.best(), work.resolve("ei"));
@@ -85,8 +84,7 @@ public final class EmbeddedPipeline {
         d.samplingBatch(), d.continueTraining(), null, d.ormThreshold(),
         d.optimization().withSteps(Long.getLong("reasonrl.eiSteps", d.optimization().steps())),
         d.control(), evalProblems, d.evalK(), d.evalTemperature(), d.seed());
-    ExpertIteration.Result ei =
-        withRetries(() -> new ExpertIteration(eiSpec).run(System.out::println));
+    ExpertIteration.Result ei = new ExpertIteration(eiSpec).run(System.out::println);
     stage(minutes, "ei", t);
 
     System.out.println("== embedded pipeline: " + work);
@@ -101,24 +99,6 @@ public final class EmbeddedPipeline {
         + c.fineTuneSteps() + " steps): " + c.eval()));
     minutes.forEach((stage, m) -> System.out.println(String.format(Locale.ROOT,
         "  %-14s %6.1f min", stage, m)));
-  }
-
-  /**
-   * Reruns a stage that stopped on a non-finite gradient: it resumes from its last checkpoint.
-   * (Seen twice in calibration, and not reproduced when the same steps were replayed from a
-   * checkpoint.)
-   */
-  private static <T> T withRetries(Supplier<T> stage) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return stage.get();
-      } catch (TrainingDivergedException e) {
-        if (attempt >= 3) {
-          throw e;
-        }
-        System.out.println("RETRY after: " + e.getMessage());
-      }
-    }
   }
 
   private static EvalResult readPrompted(Path dir) {
