@@ -1,9 +1,6 @@
 package org.reasonrl.eval;
 
 import ai.djl.ndarray.NDManager;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +14,6 @@ import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.rollout.PromptFormat;
-import org.reasonrl.run.Json;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
@@ -79,7 +75,7 @@ public final class Evaluation {
             set.skippedCount(), format.shots(),
             spec.ormCheckpoint() == null ? null : spec.ormCheckpoint().toString(),
             result.rollouts(), result.generatedTokens(), result.seconds(), spec, runtime);
-        run.writeAtomically(SAMPLES_FILE, jsonLines(result.samples()));
+        run.writeJsonLines(SAMPLES_FILE, result.samples());
         run.writeJson(RESULT_FILE, report);
         log.accept(summary(result.result()));
         return report;
@@ -116,18 +112,5 @@ public final class Evaluation {
       }
     });
     return line.toString();
-  }
-
-  private static byte[] jsonLines(List<?> records) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      for (Object record : records) {
-        out.write(Json.mapper().writeValueAsBytes(record));
-        out.write('\n');
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -158,7 +157,7 @@ public final class OrmTraining {
               + run.resolve(SAMPLES_FILE));
         } else {
           samples = sample(policy, tokenizer, problems, heldOut, log);
-          run.writeAtomically(SAMPLES_FILE, jsonLines(samples));
+          run.writeJsonLines(SAMPLES_FILE, samples);
         }
         record.recordStage("sampling", java.time.Duration.ofNanos(System.nanoTime() - start));
         seconds.put("sampling", (System.nanoTime() - start) / 1e9);
@@ -418,18 +417,5 @@ public final class OrmTraining {
       n += flag ? 1 : 0;
     }
     return n;
-  }
-
-  private static byte[] jsonLines(List<?> records) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      for (Object record : records) {
-        out.write(Json.mapper().writeValueAsBytes(record));
-        out.write('\n');
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 }

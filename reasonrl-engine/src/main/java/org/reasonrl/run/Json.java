@@ -15,4 +15,18 @@ public final class Json {
   public static ObjectMapper mapper() {
     return MAPPER;
   }
+
+  /** The records as JSON Lines: one compact object per line, each ending with a newline. */
+  public static byte[] lines(java.util.List<?> records) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      for (Object record : records) {
+        out.write(MAPPER.writeValueAsBytes(record));
+        out.write('\n');
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot serialise a JSON line", e);
+    }
+    return out.toByteArray();
+  }
 }

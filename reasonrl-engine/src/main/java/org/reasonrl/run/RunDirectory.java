@@ -152,6 +152,11 @@ public final class RunDirectory implements AutoCloseable {
     }
   }
 
+  /** Writes {@code records} as JSON Lines to {@code name}, atomically. */
+  public void writeJsonLines(String name, List<?> records) {
+    writeAtomically(name, Json.lines(records));
+  }
+
   /** Writes {@code result.json}. */
   public void writeResult(Object result) {
     writeJson(RESULT_FILE, result);

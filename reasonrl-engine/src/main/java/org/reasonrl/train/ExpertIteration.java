@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.MappingIterator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -287,7 +286,7 @@ public final class ExpertIteration {
           long start = System.nanoTime();
           load(i == 1 ? spec.checkpoint() : roundDir(i - 1).resolve(MODEL_DIR));
           selection = sampleAndSelect(i, previous);
-          roundRun.writeAtomically(DATASET_FILE, datasetLines(selection.dataset()));
+          roundRun.writeJsonLines(DATASET_FILE, selection.dataset());
           // The dataset is written first: sampling.json marks the pair complete.
           roundRun.writeJson(SAMPLING_FILE, new Selection(selection.accepted(), selection.kept(),
               selection.newDistinct(), List.of()));
@@ -438,33 +437,15 @@ public final class ExpertIteration {
     }
 
     private void writeHistory(Scores initial) {
-      StringBuilder lines = new StringBuilder();
-      try {
-        Map<String, Object> start = new LinkedHashMap<>();
-        start.put("round", 0);
-        start.put("cumulativeRollouts", 0);
-        start.put("eval", initial);
-        lines.append(Json.mapper().writeValueAsString(start)).append('\n');
-        for (Round r : rounds) {
-          lines.append(Json.mapper().writeValueAsString(r)).append('\n');
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      run.writeAtomically(HISTORY_FILE, lines.toString().getBytes(StandardCharsets.UTF_8));
+      Map<String, Object> start = new LinkedHashMap<>();
+      start.put("round", 0);
+      start.put("cumulativeRollouts", 0);
+      start.put("eval", initial);
+      List<Object> lines = new ArrayList<>();
+      lines.add(start);
+      lines.addAll(rounds);
+      run.writeJsonLines(HISTORY_FILE, lines);
     }
-  }
-
-  static byte[] datasetLines(List<Solution> dataset) {
-    StringBuilder lines = new StringBuilder();
-    try {
-      for (Solution s : dataset) {
-        lines.append(Json.mapper().writeValueAsString(s)).append('\n');
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return lines.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   static List<Solution> readDataset(Path file) {

@@ -3,7 +3,6 @@ package org.reasonrl.train;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -325,15 +324,7 @@ public final class Sft {
 
     private void writeState() {
       run.writeJson(STATE_FILE, state);
-      StringBuilder lines = new StringBuilder();
-      try {
-        for (Validation v : state.validations()) {
-          lines.append(Json.mapper().writeValueAsString(v)).append('\n');
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      run.writeAtomically(VALIDATION_FILE, lines.toString().getBytes(StandardCharsets.UTF_8));
+      run.writeJsonLines(VALIDATION_FILE, state.validations());
     }
 
     private Result result() {
