@@ -28,12 +28,16 @@ import org.reasonrl.data.DatasetSpec;
  * @param evalProblems evaluate on the first N problems of the eval set (0 = all)
  * @param evalK samples per eval problem for maj@K and pass@K
  * @param evalTemperature temperature of those samples
+ * @param fewShot worked exemplars (reference solutions of the first training problems) put before
+ *     each question when sampling — the paper's prompted, "without SFT" regime; 0 samples
+ *     zero-shot. The kept solutions are always trained and evaluated zero-shot.
  * @param seed sampling, batch order, evaluation
  */
 public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDataset, Path output,
     int rounds, int maxQuestions, int k, double temperature, int maxNewTokens, int samplingBatch,
     boolean continueTraining, Path ormCheckpoint, double ormThreshold, Optimization optimization,
-    boolean control, int evalProblems, int evalK, double evalTemperature, long seed) {
+    boolean control, int evalProblems, int evalK, double evalTemperature, int fewShot,
+    long seed) {
 
   public EiSpec {
     if (checkpoint == null) {
@@ -63,6 +67,9 @@ public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDatas
     if (maxNewTokens < 1 || samplingBatch < 1) {
       throw new IllegalArgumentException("maxNewTokens and samplingBatch must be >= 1");
     }
+    if (fewShot < 0) {
+      throw new IllegalArgumentException("fewShot must be >= 0 but was " + fewShot);
+    }
     if (optimization == null) {
       throw new IllegalArgumentException("ei needs optimization settings");
     }
@@ -76,6 +83,6 @@ public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDatas
   public static EiSpec defaults(Path checkpoint, Path output) {
     return new EiSpec(checkpoint, DatasetSpec.synthetic("train"), DatasetSpec.synthetic("test"),
         output, 2, 2000, 4, 0.7, 120, 128, false, null, 0.5,
-        new Optimization(200, 32, 32, 5e-4, 20, 0.01, 1.0, 25, 100), true, 1000, 4, 0.7, 42);
+        new Optimization(200, 32, 32, 5e-4, 20, 0.01, 1.0, 25, 100), true, 1000, 4, 0.7, 0, 42);
   }
 }

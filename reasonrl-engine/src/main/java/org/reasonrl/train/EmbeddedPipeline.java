@@ -83,7 +83,7 @@ public final class EmbeddedPipeline {
         Integer.getInteger("reasonrl.k", d.k()), d.temperature(), d.maxNewTokens(),
         d.samplingBatch(), d.continueTraining(), null, d.ormThreshold(),
         d.optimization().withSteps(Long.getLong("reasonrl.eiSteps", d.optimization().steps())),
-        d.control(), evalProblems, d.evalK(), d.evalTemperature(), d.seed());
+        d.control(), evalProblems, d.evalK(), d.evalTemperature(), d.fewShot(), d.seed());
     ExpertIteration.Result ei = new ExpertIteration(eiSpec).run(System.out::println);
     stage(minutes, "ei", t);
 

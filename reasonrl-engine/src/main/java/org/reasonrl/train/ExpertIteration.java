@@ -128,6 +128,7 @@ public final class ExpertIteration {
       throw new IllegalArgumentException("the control needs reference solutions but "
           + trainSet.source() + " has none; set control=false");
     }
+    samplingFormat(spec.fewShot(), references); // fails before the run directory is touched
     List<Problem> evalProblems = Datasets.load(spec.evalDataset()).problems();
     if (spec.evalProblems() > 0 && evalProblems.size() > spec.evalProblems()) {
       evalProblems = evalProblems.subList(0, spec.evalProblems());
@@ -331,7 +332,8 @@ public final class ExpertIteration {
     }
 
     private Selection sampleAndSelect(int i, List<Solution> previous) {
-      List<String> prompts = questions.stream().map(p -> format.prompt(p.question())).toList();
+      PromptFormat sampling = samplingFormat(spec.fewShot(), references);
+      List<String> prompts = questions.stream().map(p -> sampling.prompt(p.question())).toList();
       Progress progress = Progress.lines("ei round " + i + " sampling",
           (long) prompts.size() * spec.k(), "solutions", log);
       long[] done = {0};
@@ -446,6 +448,22 @@ public final class ExpertIteration {
       lines.addAll(rounds);
       run.writeJsonLines(HISTORY_FILE, lines);
     }
+  }
+
+  /**
+   * The prompt format of the rounds' sampling: zero-shot, or the first {@code shots} reference
+   * solutions as worked exemplars (a question that is itself an exemplar sees its own solution;
+   * with thousands of questions that is negligible).
+   */
+  static PromptFormat samplingFormat(int shots, List<Problem> references) {
+    if (shots == 0) {
+      return PromptFormat.zeroShot();
+    }
+    if (references.size() < shots) {
+      throw new IllegalArgumentException(shots + "-shot sampling needs " + shots
+          + " reference solutions but the training set has " + references.size());
+    }
+    return PromptFormat.fewShot(references.subList(0, shots));
   }
 
   static List<Solution> readDataset(Path file) {

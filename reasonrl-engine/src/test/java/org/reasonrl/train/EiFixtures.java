@@ -54,6 +54,6 @@ final class EiFixtures {
   static EiSpec spec(Path checkpoint, DatasetSpec data, Path output, int rounds, long steps) {
     return new EiSpec(checkpoint, data, data.withSplit("test"), output, rounds, 0, 3, 0.2, 12, 8,
         false, null, 0.5, new Optimization(steps, 2, 2, 1e-4, 0, 0.0, 1.0, 2, 5), true, 0, 2,
-        0.2, 9);
+        0.2, 0, 9);
   }
 }

@@ -131,7 +131,7 @@ class ExpertIterationTest {
     assertFalse(Files.exists(out));
     Exception k = assertThrows(IllegalArgumentException.class, () -> new EiSpec(policy, data,
         null, out, 1, 0, 0, 1.0, 8, 8, false, null, 0.5,
-        new Optimization(1, 1, 1, 1e-3, 0, 0, 1, 1, 1), false, 0, 1, 1.0, 1));
+        new Optimization(1, 1, 1, 1e-3, 0, 0, 1, 1, 1), false, 0, 1, 1.0, 0, 1));
     assertTrue(k.getMessage().contains("K"), k.getMessage());
     Exception noData = assertThrows(IllegalArgumentException.class, () -> new ExpertIteration(
         EiFixtures.spec(policy, new DatasetSpec("gsm8k", temp.resolve("none"), "train", true),
@@ -181,5 +181,18 @@ class ExpertIterationTest {
     }
     assertEquals(3, out.size());
     return out;
+  }
+
+  @Test
+  void fewShotSamplingPutsTheFirstReferenceSolutionsBeforeEachQuestion() {
+    List<Problem> references = List.of(
+        new Problem("a", "Mia has 3 apples. How many?", "Mia has 3.\n#### 3", "3"),
+        new Problem("b", "Tom has 5 pens. How many?", "Tom has 5.\n#### 5", "5"));
+    assertEquals("Question: Q\nAnswer:",
+        ExpertIteration.samplingFormat(0, references).prompt("Q"));
+    assertEquals("Question: Mia has 3 apples. How many?\nAnswer: Mia has 3.\n#### 3\n\n"
+        + "Question: Q\nAnswer:", ExpertIteration.samplingFormat(1, references).prompt("Q"));
+    assertThrows(IllegalArgumentException.class,
+        () -> ExpertIteration.samplingFormat(3, references));
   }
 }

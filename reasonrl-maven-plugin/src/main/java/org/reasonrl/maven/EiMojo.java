@@ -93,6 +93,13 @@ public class EiMojo extends AbstractTrainingMojo {
   @Parameter(property = "reasonrl.evalTemperature", defaultValue = "0.7")
   private double evalTemperature;
 
+  /**
+   * Worked exemplars before each question when sampling (for a model without SFT, the paper's
+   * prompted regime); kept solutions are trained and evaluated zero-shot. 0 = zero-shot.
+   */
+  @Parameter(property = "reasonrl.fewShot", defaultValue = "0")
+  private int fewShot;
+
   @Override
   protected void run(RuntimeInfo runtime) {
     EiSpec defaults = EiSpec.defaults(checkpoint.toPath(), output.toPath());
@@ -103,7 +110,7 @@ public class EiMojo extends AbstractTrainingMojo {
         output.toPath(), rounds, maxQuestions, k, temperature, maxNewTokens, samplingBatch,
         continueTraining, ormCheckpoint == null ? null : ormCheckpoint.toPath(), ormThreshold,
         optimization(defaults.optimization()), control, evalProblems, evalK, evalTemperature,
-        seed());
+        fewShot, seed());
     ExpertIteration.Result result = new ExpertIteration(spec).run(logSink());
     getLog().info("EI_" + result.rounds().size() + " model: " + result.finalModel());
   }
