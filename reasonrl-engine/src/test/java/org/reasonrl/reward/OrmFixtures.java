@@ -13,7 +13,6 @@ import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
-import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.rollout.ScriptedModel;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
@@ -60,40 +59,19 @@ final class OrmFixtures {
         4, 3e-2, 2, 0.0, 1.0, false, 5, checkpointEvery, seed, output);
   }
 
+  /**
+   * Writes " #### 42" or " #### 7" (about equally likely) after any prompt ending in ":"; its
+   * attention is kept so an ORM on top can tell the two apart at the last tokens.
+   */
   static CausalLm twoAnswerPolicy(NDManager manager, Tokenizer tokenizer) {
-    int vocab = tokenizer.vocabSize();
-    LlamaConfig config = LlamaConfig.of(vocab + 4 - vocab % 4, 8, 1, 4, 4, vocab, 512, false);
-    CausalLm model = CausalLm.create(config).initializeRandom(manager, 1);
-    int hidden = config.hiddenSize();
     int colon = ScriptedModel.id(tokenizer, ":");
     int hashes = ScriptedModel.id(tokenizer, " ####");
     int four = ScriptedModel.id(tokenizer, " 4");
     int two = ScriptedModel.id(tokenizer, "2");
     int seven = ScriptedModel.id(tokenizer, " 7");
     int newline = ScriptedModel.id(tokenizer, "\n");
-    float[] embed = new float[vocab * hidden];
-    float[] head = new float[vocab * hidden];
-    for (int v = 0; v < vocab; v++) {
-      embed[v * hidden + v] = 1;
-      head[colon * hidden + v] = 10; // by default, back to ":"
-    }
-    int[][] edges = {{colon, hashes}, {hashes, four}, {hashes, seven}, {four, two},
-        {two, newline}, {seven, newline}, {newline, tokenizer.eosId()}};
-    for (int[] edge : edges) {
-      head[colon * hidden + edge[0]] = 0;
-    }
-    for (int[] edge : edges) {
-      head[edge[1] * hidden + edge[0]] = 10;
-    }
-    model.namedParameters().forEach((name, p) -> {
-      if (name.endsWith("down_proj.weight")) {
-        p.getArray().set(new float[(int) p.getArray().size()]);
-      } else if (name.equals("model.embed_tokens.weight")) {
-        p.getArray().set(embed);
-      } else if (name.equals("lm_head.weight")) {
-        p.getArray().set(head);
-      }
-    });
-    return model;
+    return ScriptedModel.graph(manager, tokenizer, colon, new int[][] {{colon, hashes},
+        {hashes, four}, {hashes, seven}, {four, two}, {two, newline}, {seven, newline},
+        {newline, tokenizer.eosId()}}, true);
   }
 }

@@ -1,7 +1,6 @@
 package org.reasonrl.rollout;
 
 import ai.djl.ndarray.NDManager;
-import java.util.Arrays;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.text.Tokenizer;
@@ -17,26 +16,44 @@ public final class ScriptedModel {
   private ScriptedModel() {}
 
   public static CausalLm bigram(NDManager manager, Tokenizer tokenizer, String... script) {
+    int[][] edges = new int[script.length][];
+    for (int i = 0; i + 1 < script.length; i++) {
+      edges[i] = new int[] {id(tokenizer, script[i]), id(tokenizer, script[i + 1])};
+    }
+    edges[script.length - 1] = new int[] {id(tokenizer, script[script.length - 1]),
+        tokenizer.eosId()};
+    return graph(manager, tokenizer, id(tokenizer, script[0]), edges, true);
+  }
+
+  /**
+   * The general form: each edge {from, to} gets logit 10 from {@code from} to {@code to} (a token
+   * with two edges picks either with equal probability); a token without edges leads to
+   * {@code otherwise}. With {@code keepAttention} the (small, random) attention output stays, so
+   * hidden states still see earlier tokens — what a reward model trained on top needs.
+   */
+  public static CausalLm graph(NDManager manager, Tokenizer tokenizer, int otherwise,
+      int[][] edges, boolean keepAttention) {
     int vocab = tokenizer.vocabSize();
     LlamaConfig config = LlamaConfig.of(vocab + 4 - vocab % 4, 8, 1, 4, 4, vocab, 512, false);
     CausalLm model = CausalLm.create(config).initializeRandom(manager, 1);
     int hidden = config.hiddenSize();
     float[] embed = new float[vocab * hidden];
-    for (int v = 0; v < vocab; v++) {
-      embed[v * hidden + v] = 1;
+    boolean[] scripted = new boolean[vocab];
+    for (int[] edge : edges) {
+      scripted[edge[0]] = true;
     }
-    int[] successor = new int[vocab];
-    Arrays.fill(successor, id(tokenizer, script[0]));
-    for (int i = 0; i + 1 < script.length; i++) {
-      successor[id(tokenizer, script[i])] = id(tokenizer, script[i + 1]);
-    }
-    successor[id(tokenizer, script[script.length - 1])] = tokenizer.eosId();
     float[] head = new float[vocab * hidden];
     for (int v = 0; v < vocab; v++) {
-      head[successor[v] * hidden + v] = 10;
+      embed[v * hidden + v] = 1;
+      if (!scripted[v]) {
+        head[otherwise * hidden + v] = 10;
+      }
+    }
+    for (int[] edge : edges) {
+      head[edge[1] * hidden + edge[0]] = 10;
     }
     model.namedParameters().forEach((name, p) -> {
-      if (name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight")) {
+      if ((!keepAttention && name.endsWith("o_proj.weight")) || name.endsWith("down_proj.weight")) {
         p.getArray().set(new float[(int) p.getArray().size()]);
       } else if (name.equals("model.embed_tokens.weight")) {
         p.getArray().set(embed);
