@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.CheckpointException;
@@ -84,37 +87,81 @@ public final class OutcomeRewardModel {
     return out;
   }
 
-  /** Probabilities at every token of each sequence (same lengths as the inputs). */
+  /**
+   * Probabilities at every token of each sequence (same lengths as the inputs). Each distinct
+   * sequence is scored once (sampled solutions repeat often: a converged policy writes the same
+   * text at T=0.7), in batches of similar length so little of a batch is padding.
+   */
   public List<double[]> scoreTokens(List<int[]> sequences, int batchSize, int padId) {
-    List<double[]> out = new ArrayList<>(sequences.size());
-    NDManager base = head.namedParameters().get("score.weight").getArray().getManager();
-    for (int start = 0; start < sequences.size(); start += batchSize) {
-      List<int[]> batch = sequences.subList(start, Math.min(sequences.size(), start + batchSize));
-      int width = batch.stream().mapToInt(s -> s.length).max().orElseThrow();
-      int[][] ids = new int[batch.size()][width];
-      int[][] mask = new int[batch.size()][width];
+    Map<IntArrayKey, Integer> distinctIndex = new HashMap<>();
+    List<int[]> distinct = new ArrayList<>();
+    int[] slot = new int[sequences.size()];
+    for (int i = 0; i < sequences.size(); i++) {
+      int[] sequence = sequences.get(i);
+      slot[i] = distinctIndex.computeIfAbsent(new IntArrayKey(sequence), key -> {
+        distinct.add(sequence);
+        return distinct.size() - 1;
+      });
+    }
+    Integer[] byLength = new Integer[distinct.size()];
+    Arrays.setAll(byLength, i -> i);
+    Arrays.sort(byLength, Comparator.comparingInt(i -> distinct.get(i).length));
+    double[][] scored = new double[distinct.size()][];
+    for (int start = 0; start < byLength.length; start += batchSize) {
+      List<Integer> batch = Arrays.asList(byLength)
+          .subList(start, Math.min(byLength.length, start + batchSize));
+      List<double[]> rows = scoreBatch(batch.stream().map(distinct::get).toList(), padId);
       for (int r = 0; r < batch.size(); r++) {
-        int[] sequence = batch.get(r);
-        int offset = width - sequence.length;
-        Arrays.fill(ids[r], padId);
-        System.arraycopy(sequence, 0, ids[r], offset, sequence.length);
-        Arrays.fill(mask[r], offset, width, 1);
-      }
-      try (NDManager manager = base.newSubManager()) {
-        ParameterStore ps = new ParameterStore(manager, false);
-        float[] probabilities = tokenLogits(ps, manager.create(ids), manager.create(mask), false)
-            .getNDArrayInternal().sigmoid().toFloatArray();
-        for (int r = 0; r < batch.size(); r++) {
-          int length = batch.get(r).length;
-          double[] row = new double[length];
-          for (int t = 0; t < length; t++) {
-            row[t] = probabilities[r * width + (width - length) + t];
-          }
-          out.add(row);
-        }
+        scored[batch.get(r)] = rows.get(r);
       }
     }
+    List<double[]> out = new ArrayList<>(sequences.size());
+    for (int index : slot) {
+      out.add(scored[index].clone());
+    }
     return out;
+  }
+
+  private List<double[]> scoreBatch(List<int[]> batch, int padId) {
+    NDManager base = head.namedParameters().get("score.weight").getArray().getManager();
+    int width = batch.stream().mapToInt(s -> s.length).max().orElseThrow();
+    int[][] ids = new int[batch.size()][width];
+    int[][] mask = new int[batch.size()][width];
+    for (int r = 0; r < batch.size(); r++) {
+      int[] sequence = batch.get(r);
+      int offset = width - sequence.length;
+      Arrays.fill(ids[r], padId);
+      System.arraycopy(sequence, 0, ids[r], offset, sequence.length);
+      Arrays.fill(mask[r], offset, width, 1);
+    }
+    try (NDManager manager = base.newSubManager()) {
+      ParameterStore ps = new ParameterStore(manager, false);
+      float[] probabilities = tokenLogits(ps, manager.create(ids), manager.create(mask), false)
+          .getNDArrayInternal().sigmoid().toFloatArray();
+      List<double[]> rows = new ArrayList<>(batch.size());
+      for (int r = 0; r < batch.size(); r++) {
+        int length = batch.get(r).length;
+        double[] row = new double[length];
+        for (int t = 0; t < length; t++) {
+          row[t] = probabilities[r * width + (width - length) + t];
+        }
+        rows.add(row);
+      }
+      return rows;
+    }
+  }
+
+  /** Content equality for token sequences, so repeats are scored once. */
+  private record IntArrayKey(int[] tokens) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof IntArrayKey key && Arrays.equals(tokens, key.tokens);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(tokens);
+    }
   }
 
   /**

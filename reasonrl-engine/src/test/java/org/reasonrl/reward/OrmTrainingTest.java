@@ -159,6 +159,39 @@ class OrmTrainingTest {
   }
 
   @Test
+  void scoringRepeatsAndMixedLengthsTogetherMatchesScoringEachAlone() {
+    try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
+      CausalLm policy = Checkpoint.load(dir.resolve("policy"), manager);
+      OutcomeRewardModel orm = new OutcomeRewardModel(policy,
+          org.reasonrl.model.ScalarHead.create(policy.config().hiddenSize(), manager, 5));
+      java.util.Random random = new java.util.Random(3);
+      List<int[]> sequences = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        int[] sequence = new int[3 + random.nextInt(20)];
+        for (int t = 0; t < sequence.length; t++) {
+          sequence[t] = 1 + random.nextInt(policy.config().vocabSize() - 1);
+        }
+        sequences.add(sequence);
+        if (i % 3 == 0) {
+          sequences.add(sequence.clone());
+        }
+      }
+      sequences.add(sequences.get(1).clone());
+      List<double[]> together = orm.scoreTokens(sequences, 4, 0);
+      assertEquals(sequences.size(), together.size());
+      for (int i = 0; i < sequences.size(); i++) {
+        double[] alone = orm.scoreTokens(List.of(sequences.get(i)), 1, 0).get(0);
+        assertEquals(sequences.get(i).length, together.get(i).length);
+        for (int t = 0; t < alone.length; t++) {
+          assertEquals(alone[t], together.get(i)[t], 1e-5, "sequence " + i + " token " + t);
+        }
+      }
+      together.get(0)[0] = -1;
+      assertTrue(together.get(1)[0] >= 0, "repeats get their own arrays");
+    }
+  }
+
+  @Test
   void badInputFailsClearlyWithoutOutput() throws IOException {
     Path out = dir.resolve("never-written");
     OrmSpec good = OrmFixtures.spec(dir, out, 2, 1, 1);
