@@ -1,11 +1,16 @@
 package org.reasonrl.eval;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
@@ -14,6 +19,7 @@ import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.run.Json;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
@@ -60,6 +66,12 @@ public final class Evaluation {
         : PromptFormat.fewShot(exemplars);
     Checkpoint.readConfig(spec.checkpoint());
     Path tokenizerFile = spec.checkpoint().resolve(Checkpoint.TOKENIZER);
+    Report done = finishedBefore();
+    if (done != null) {
+      log.accept("Already evaluated with this spec (" + spec.output().resolve(RESULT_FILE)
+          + "): " + summary(done.result()));
+      return done;
+    }
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device());
         Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
       CausalLm policy = Checkpoint.load(spec.checkpoint(), manager);
@@ -80,6 +92,46 @@ public final class Evaluation {
         log.accept(summary(result.result()));
         return report;
       }
+    }
+  }
+
+  /**
+   * The report of an earlier run on the same output with the same spec, written after the last
+   * change to the checkpoint and ORM files, or {@code null}: a rerun of a grid skips finished
+   * evaluations, while a retrained checkpoint is evaluated again.
+   */
+  private Report finishedBefore() {
+    Path resultFile = spec.output().resolve(RESULT_FILE);
+    if (!Files.isRegularFile(resultFile) || !Files.isRegularFile(
+        spec.output().resolve(SAMPLES_FILE))) {
+      return null;
+    }
+    try {
+      JsonNode written = Json.mapper().readTree(resultFile.toFile());
+      // Through text, as it was written, so numbers compare by value whatever their Java type.
+      if (!Json.mapper().readTree(Json.mapper().writeValueAsString(spec))
+          .equals(written.get("spec"))) {
+        return null;
+      }
+      FileTime evaluated = Files.getLastModifiedTime(resultFile);
+      if (newestFile(spec.checkpoint()).compareTo(evaluated) > 0 || (spec.ormCheckpoint() != null
+          && newestFile(spec.ormCheckpoint()).compareTo(evaluated) > 0)) {
+        return null;
+      }
+      return Json.mapper().treeToValue(written, Report.class);
+    } catch (IOException unreadable) {
+      return null;
+    }
+  }
+
+  private static FileTime newestFile(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      FileTime newest = FileTime.fromMillis(0);
+      for (Path file : (Iterable<Path>) files::iterator) {
+        FileTime time = Files.getLastModifiedTime(file);
+        newest = time.compareTo(newest) > 0 ? time : newest;
+      }
+      return newest;
     }
   }
 

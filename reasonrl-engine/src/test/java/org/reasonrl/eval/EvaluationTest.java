@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +109,47 @@ class EvaluationTest {
     assertEquals("PyTorch", written.at("/runtime/engineName").asText());
     assertTrue(written.at("/seconds/sampling").asDouble() > 0);
     assertTrue(log.stream().anyMatch(l -> l.contains("maj@1 0.667")), log.toString());
+  }
+
+  @Test
+  void aRerunWithTheSameSpecReturnsTheWrittenReportAndAChangeEvaluatesAgain() throws IOException {
+    Path out = dir.resolve("eval-rerun");
+    EvalSpec spec = new EvalSpec(checkpoint, new DatasetSpec("gsm8k", data, "test", true), 2, 0,
+        orm, new EvalOptions(2, 2, 1.0, 1.0, 8, 4, true, 1, 50), out);
+    Evaluation.Report first = new Evaluation(spec).run(line -> { });
+    Path resultFile = out.resolve(Evaluation.RESULT_FILE);
+    FileTime written = FileTime.fromMillis(
+        System.currentTimeMillis() - 60_000);
+    Files.setLastModifiedTime(resultFile, written);
+    for (Path file : Files.list(checkpoint).toList()) {
+      Files.setLastModifiedTime(file, FileTime.fromMillis(written.toMillis() - 60_000));
+    }
+    for (Path file : Files.list(orm).toList()) {
+      Files.setLastModifiedTime(file, FileTime.fromMillis(written.toMillis() - 60_000));
+    }
+
+    List<String> log = new ArrayList<>();
+    Evaluation.Report again = new Evaluation(spec).run(log::add);
+    assertEquals(first.result(), again.result());
+    assertEquals(first.rollouts(), again.rollouts());
+    assertEquals(written, Files.getLastModifiedTime(resultFile), "not written again");
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("Already evaluated")), log.toString());
+
+    // Another spec on the same output evaluates again.
+    EvalSpec threeProblems = new EvalSpec(checkpoint, spec.dataset(), 3, 0, orm, spec.options(),
+        out);
+    assertEquals(3, new Evaluation(threeProblems).run(line -> { }).result().problems());
+    assertTrue(Files.getLastModifiedTime(resultFile).compareTo(written) > 0);
+
+    // A checkpoint changed after the evaluation is evaluated again.
+    Files.setLastModifiedTime(resultFile, written);
+    Files.setLastModifiedTime(checkpoint.resolve("config.json"),
+        FileTime.fromMillis(written.toMillis() + 1_000));
+    List<String> retrained = new ArrayList<>();
+    new Evaluation(threeProblems).run(retrained::add);
+    assertFalse(retrained.stream().anyMatch(l -> l.startsWith("Already evaluated")),
+        retrained.toString());
+    assertTrue(Files.getLastModifiedTime(resultFile).compareTo(written) > 0);
   }
 
   @Test
