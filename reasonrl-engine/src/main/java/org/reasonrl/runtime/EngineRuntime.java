@@ -2,6 +2,7 @@ package org.reasonrl.runtime;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Utils;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,12 +44,31 @@ public final class EngineRuntime {
     }
     seed(options.seed());
     started = withSeed(started, options.seed());
+    prepareCallingThread();
     return started;
   }
 
-  /** Starts with {@link RuntimeOptions#defaults()} if nothing started the engine yet. */
+  /**
+   * Starts with {@link RuntimeOptions#defaults()} if nothing started the engine yet, and prepares
+   * the calling thread. Every job calls it first, on the thread it runs on.
+   */
   public static synchronized RuntimeInfo ensureStarted() {
-    return started != null ? started : start(RuntimeOptions.defaults());
+    if (started == null) {
+      return start(RuntimeOptions.defaults());
+    }
+    prepareCallingThread();
+    return started;
+  }
+
+  /**
+   * libtorch's grad mode is per thread and on for a new thread; DJL turns it off only on the
+   * thread that loads the engine, and its gradient collectors assume it off. A job on another
+   * thread (Maven's {@code -T} workers, an executor) would otherwise record every in-place
+   * parameter update and fail ("a leaf Variable that requires grad is being used in an in-place
+   * operation").
+   */
+  private static void prepareCallingThread() {
+    JniUtils.setGradMode(false);
   }
 
   /** The device chosen at start. */

@@ -6,14 +6,14 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.List;
+import org.reasonrl.runtime.ThreadAutograd;
 
 /**
  * Operations on the gradients of a model's trainable parameters (initialised and requiring
- * gradients). DJL's {@code GradientCollector.backward} adds into these gradients, so
+ * gradients). {@link ThreadAutograd#backward} adds into these gradients, so
  * accumulation over micro-batches is "backward each, then {@link #scale}", and every optimizer
  * step must be followed by {@link #zero}.
  */
@@ -74,12 +74,12 @@ public final class Gradients {
     double lossSum = 0;
     double count = 0;
     long tokens = 0;
-    try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+    try (ThreadAutograd autograd = ThreadAutograd.record()) {
       for (B microBatch : microBatches) {
         try (NDManager microManager = manager.newSubManager()) {
           Objective.Loss loss = objective.compute(microBatch,
               new ParameterStore(microManager, false), microManager);
-          collector.backward(loss.sum());
+          autograd.backward(loss.sum());
           lossSum += loss.sum().toType(DataType.FLOAT64, false).getDouble();
           count += loss.count();
           tokens += loss.tokens();
