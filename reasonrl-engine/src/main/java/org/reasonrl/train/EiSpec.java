@@ -11,7 +11,8 @@ import org.reasonrl.data.DatasetSpec;
  * @param evalDataset problems each round's policy is evaluated on (split {@code test})
  * @param output the run directory: {@code round-<i>/model} is π_i, {@code control-<i>/model}
  *     the compute-matched control
- * @param rounds n, the number of rounds
+ * @param rounds n, the number of rounds; 0 with {@code control} trains and evaluates only the
+ *     compute-matched control (so a build can run it beside the rounds, as the tiny grid does)
  * @param maxQuestions sample for the first N training questions only (0 = all)
  * @param k samples per question per round
  * @param temperature sampling temperature of the rounds' samples
@@ -48,8 +49,9 @@ public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDatas
     }
     dataset = dataset == null ? DatasetSpec.synthetic("train") : dataset;
     evalDataset = evalDataset == null ? dataset.withSplit("test") : evalDataset;
-    if (rounds < 1) {
-      throw new IllegalArgumentException("rounds must be >= 1 but was " + rounds);
+    if (rounds < 0 || (rounds == 0 && !control)) {
+      throw new IllegalArgumentException("rounds must be >= 1 (or 0 with control=true: the"
+          + " control alone) but was " + rounds);
     }
     if (maxQuestions < 0 || evalProblems < 0) {
       throw new IllegalArgumentException("maxQuestions and evalProblems must be >= 0 (0 = all)");

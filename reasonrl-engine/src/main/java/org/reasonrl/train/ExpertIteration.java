@@ -259,8 +259,13 @@ public final class ExpertIteration {
         }
         writeHistory(initial);
       }
-      Result result = new Result(initial, rounds, controls,
-          roundDir(spec.rounds()).resolve(MODEL_DIR));
+      if (spec.rounds() == 0) {
+        // The control alone: identical (same start, data, steps and seed) to the one a run with
+        // rounds would train, so it can run in parallel with them.
+        controls.add(control(1, manager));
+      }
+      Result result = new Result(initial, rounds, controls, spec.rounds() == 0
+          ? run.resolve("control-1").resolve(MODEL_DIR) : roundDir(spec.rounds()).resolve(MODEL_DIR));
       run.writeResult(result);
       return result;
     }

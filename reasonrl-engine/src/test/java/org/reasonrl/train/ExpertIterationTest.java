@@ -118,6 +118,16 @@ class ExpertIterationTest {
     ExpertIteration.Result again =
         new ExpertIteration(EiFixtures.spec(policy, data, out, 2, 4)).run(line -> { });
     assertEquals(result.rounds(), again.rounds());
+
+    // rounds=0 trains the control alone: the same record and weights as the run's control.
+    Path controlOnly = temp.resolve("control-only");
+    ExpertIteration.Result alone =
+        new ExpertIteration(EiFixtures.spec(policy, data, controlOnly, 0, 4)).run(line -> { });
+    assertEquals(List.of(), alone.rounds());
+    assertEquals(result.controls(), alone.controls());
+    assertEquals(controlOnly.resolve("control-1").resolve("model"), alone.finalModel());
+    assertArrayEquals(Files.readAllBytes(out.resolve("control-1/model/" + Checkpoint.WEIGHTS)),
+        Files.readAllBytes(controlOnly.resolve("control-1/model/" + Checkpoint.WEIGHTS)));
   }
 
   @Test

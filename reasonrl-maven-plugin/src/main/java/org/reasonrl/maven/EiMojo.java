@@ -41,7 +41,7 @@ public class EiMojo extends AbstractTrainingMojo {
   @Parameter(property = "reasonrl.output", defaultValue = "${project.build.directory}/reasonrl/ei")
   private File output;
 
-  /** Rounds n. */
+  /** Rounds n; 0 with {@code control=true} trains and evaluates only the compute-matched control. */
   @Parameter(property = "reasonrl.rounds", defaultValue = "2")
   private int rounds;
 
