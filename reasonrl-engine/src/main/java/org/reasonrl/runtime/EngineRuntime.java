@@ -61,11 +61,10 @@ public final class EngineRuntime {
   }
 
   /**
-   * libtorch's grad mode is per thread and on for a new thread; DJL turns it off only on the
-   * thread that loads the engine, and its gradient collectors assume it off. A job on another
-   * thread (Maven's {@code -T} workers, an executor) would otherwise record every in-place
-   * parameter update and fail ("a leaf Variable that requires grad is being used in an in-place
-   * operation").
+   * libtorch's grad mode is per thread and DJL sets it only on the thread that loads the engine.
+   * A job on another thread (a Maven {@code -T} worker) must start with it off, the state
+   * {@link ThreadAutograd} returns to: the pretrain stage on such a worker failed with "a leaf
+   * Variable that requires grad is being used in an in-place operation" without this.
    */
   private static void prepareCallingThread() {
     JniUtils.setGradMode(false);

@@ -264,14 +264,18 @@ public final class ExpertIteration {
         // rounds would train, so it can run in parallel with them.
         controls.add(control(1, manager));
       }
-      Result result = new Result(initial, rounds, controls, spec.rounds() == 0
-          ? run.resolve("control-1").resolve(MODEL_DIR) : roundDir(spec.rounds()).resolve(MODEL_DIR));
+      Path finalModel = spec.rounds() == 0 ? controlDir(1) : roundDir(spec.rounds());
+      Result result = new Result(initial, rounds, controls, finalModel.resolve(MODEL_DIR));
       run.writeResult(result);
       return result;
     }
 
     private Path roundDir(int i) {
       return run.resolve("round-" + i);
+    }
+
+    private Path controlDir(int i) {
+      return run.resolve("control-" + i);
     }
 
     private Round round(int i, List<Solution> previous, NDManager manager) {
@@ -374,13 +378,13 @@ public final class ExpertIteration {
     }
 
     private Control control(int i, NDManager manager) {
-      Path dir = run.resolve("control-" + i);
+      Path dir = controlDir(i);
       if (Files.exists(dir.resolve(CONTROL_FILE))) {
         return read(dir.resolve(CONTROL_FILE), Control.class);
       }
       try (RunDirectory controlRun = RunDirectory.open(dir)) {
         Path start = spec.continueTraining() && i > 1
-            ? run.resolve("control-" + (i - 1)).resolve(MODEL_DIR) : spec.checkpoint();
+            ? controlDir(i - 1).resolve(MODEL_DIR) : spec.checkpoint();
         List<TokenizedExample> examples = new ArrayList<>(references.size());
         for (Problem p : references) {
           TokenizedExample example = TokenizedExample.of(tokenizer, format, p.question(),
