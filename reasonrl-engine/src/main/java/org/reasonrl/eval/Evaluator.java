@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 import org.reasonrl.data.Problem;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.reward.OutcomeRewardModel;
-import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
 import org.reasonrl.rollout.SamplingOptions;

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.velocity.VelocityContext;
 import org.apache.velocity.app.VelocityEngine;
-import org.reasonrl.eval.Evaluation;
+import org.reasonrl.algo.Evaluation;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.RunDirectory;
 

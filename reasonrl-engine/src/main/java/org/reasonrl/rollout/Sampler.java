@@ -1,5 +1,6 @@
 package org.reasonrl.rollout;
 
+import org.reasonrl.data.PromptFormat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

@@ -40,7 +40,7 @@ public final class ShuffledOrder {
   }
 
   /** Fisher–Yates with a SplitMix64 stream: fixed across JDKs, unlike {@code Collections}. */
-  static int[] permutation(long seed, int size) {
+  public static int[] permutation(long seed, int size) {
     int[] order = new int[size];
     for (int i = 0; i < size; i++) {
       order[i] = i;

@@ -1,6 +1,6 @@
 package org.reasonrl.train;
 
-import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.text.Tokenizer;
 
 /**

@@ -1,6 +1,6 @@
 package org.reasonrl.bench;
 
-import org.reasonrl.train.Pretrain;
+import org.reasonrl.algo.Pretrain;
 
 /**
  * Embedded pretraining while another thread forces a garbage collection every few milliseconds,

@@ -16,7 +16,7 @@ import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.LlamaConfig;
-import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
 import org.reasonrl.rollout.SamplingOptions;

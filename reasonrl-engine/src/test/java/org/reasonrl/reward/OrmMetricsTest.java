@@ -1,5 +1,6 @@
 package org.reasonrl.reward;
 
+import org.reasonrl.algo.OrmTraining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

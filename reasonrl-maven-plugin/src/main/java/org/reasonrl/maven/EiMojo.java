@@ -4,8 +4,8 @@ import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.runtime.RuntimeInfo;
-import org.reasonrl.train.EiSpec;
-import org.reasonrl.train.ExpertIteration;
+import org.reasonrl.algo.EiSpec;
+import org.reasonrl.algo.ExpertIteration;
 
 /**
  * Expert Iteration (EI_n): per round, sample K solutions per training question, keep the

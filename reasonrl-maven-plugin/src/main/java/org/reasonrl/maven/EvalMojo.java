@@ -5,8 +5,8 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.eval.EvalOptions;
-import org.reasonrl.eval.EvalSpec;
-import org.reasonrl.eval.Evaluation;
+import org.reasonrl.algo.EvalSpec;
+import org.reasonrl.algo.Evaluation;
 import org.reasonrl.runtime.RuntimeInfo;
 
 /**

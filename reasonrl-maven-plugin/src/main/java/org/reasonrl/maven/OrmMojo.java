@@ -4,8 +4,8 @@ import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.data.DatasetSpec;
-import org.reasonrl.reward.OrmSpec;
-import org.reasonrl.reward.OrmTraining;
+import org.reasonrl.algo.OrmSpec;
+import org.reasonrl.algo.OrmTraining;
 import org.reasonrl.runtime.RuntimeInfo;
 
 /**

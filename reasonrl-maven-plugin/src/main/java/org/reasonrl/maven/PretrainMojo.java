@@ -6,8 +6,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.runtime.RuntimeInfo;
-import org.reasonrl.train.Pretrain;
-import org.reasonrl.train.PretrainSpec;
+import org.reasonrl.algo.Pretrain;
+import org.reasonrl.algo.PretrainSpec;
 
 /**
  * Pretrains the embedded base model from scratch on the generated corpus (language and

@@ -4,8 +4,8 @@ import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.runtime.RuntimeInfo;
-import org.reasonrl.train.Sft;
-import org.reasonrl.train.SftSpec;
+import org.reasonrl.algo.Sft;
+import org.reasonrl.algo.SftSpec;
 
 /**
  * Supervised fine-tuning on reference solutions with a held-out validation split, validation

@@ -1,5 +1,6 @@
-package org.reasonrl.train;
+package org.reasonrl.algo;
 
+import org.reasonrl.train.Optimization;
 import java.nio.file.Path;
 import org.reasonrl.model.LlamaConfig;
 

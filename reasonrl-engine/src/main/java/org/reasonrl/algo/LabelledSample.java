@@ -1,4 +1,4 @@
-package org.reasonrl.reward;
+package org.reasonrl.algo;
 
 /**
  * One sampled solution with its correctness label, as stored in {@code samples.jsonl}.

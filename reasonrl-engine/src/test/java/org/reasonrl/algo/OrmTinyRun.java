@@ -1,4 +1,4 @@
-package org.reasonrl.reward;
+package org.reasonrl.algo;
 
 import java.nio.file.Path;
 import org.reasonrl.runtime.EngineRuntime;

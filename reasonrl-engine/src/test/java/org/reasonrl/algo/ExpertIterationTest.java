@@ -1,5 +1,6 @@
-package org.reasonrl.train;
+package org.reasonrl.algo;
 
+import org.reasonrl.train.Optimization;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.reasonrl.reward;
+package org.reasonrl.algo;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.reasonrl.reward;
+package org.reasonrl.algo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -14,7 +14,7 @@ import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
-import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;

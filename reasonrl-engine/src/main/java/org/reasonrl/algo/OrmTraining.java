@@ -1,5 +1,7 @@
-package org.reasonrl.reward;
+package org.reasonrl.algo;
 
+import org.reasonrl.reward.OrmMetrics;
+import org.reasonrl.reward.OutcomeRewardModel;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
@@ -30,7 +32,7 @@ import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.CheckpointException;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.model.ScalarHead;
-import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
 import org.reasonrl.rollout.SamplingOptions;

@@ -1,5 +1,9 @@
-package org.reasonrl.eval;
+package org.reasonrl.algo;
 
+import org.reasonrl.eval.EvalResult;
+import org.reasonrl.eval.EvalRun;
+import org.reasonrl.eval.Evaluator;
+import org.reasonrl.eval.MetricValue;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -18,7 +22,7 @@ import org.reasonrl.data.ProblemSet;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.reward.OutcomeRewardModel;
-import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;

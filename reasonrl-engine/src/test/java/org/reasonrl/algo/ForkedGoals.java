@@ -1,4 +1,4 @@
-package org.reasonrl.train;
+package org.reasonrl.algo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,12 @@
-package org.reasonrl.train;
+package org.reasonrl.algo;
 
+import org.reasonrl.train.HfCheckpoints;
+import org.reasonrl.train.Optimization;
+import org.reasonrl.train.ShuffledOrder;
+import org.reasonrl.train.SupervisedBatches;
+import org.reasonrl.train.TokenizedExample;
+import org.reasonrl.train.TrainingLoop;
+import org.reasonrl.train.TrainingResult;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.MappingIterator;
 import java.io.IOException;
@@ -27,7 +34,7 @@ import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.reward.OutcomeRewardModel;
-import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
 import org.reasonrl.rollout.SamplingOptions;

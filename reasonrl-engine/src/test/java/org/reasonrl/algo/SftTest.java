@@ -1,5 +1,6 @@
-package org.reasonrl.train;
+package org.reasonrl.algo;
 
+import org.reasonrl.train.Optimization;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,7 +20,7 @@ import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.eval.Evaluator;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
-import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunDirectoryLockedException;
 import org.reasonrl.runtime.EngineRuntime;

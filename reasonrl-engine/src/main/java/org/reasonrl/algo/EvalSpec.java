@@ -1,5 +1,6 @@
-package org.reasonrl.eval;
+package org.reasonrl.algo;
 
+import org.reasonrl.eval.EvalOptions;
 import java.nio.file.Path;
 import org.reasonrl.data.DatasetSpec;
 

@@ -1,5 +1,6 @@
-package org.reasonrl.eval;
+package org.reasonrl.algo;
 
+import org.reasonrl.eval.EvalOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

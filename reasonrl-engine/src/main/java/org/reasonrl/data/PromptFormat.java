@@ -1,4 +1,4 @@
-package org.reasonrl.rollout;
+package org.reasonrl.data;
 
 import java.util.List;
 import org.reasonrl.data.Problem;

@@ -1,5 +1,12 @@
-package org.reasonrl.train;
+package org.reasonrl.algo;
 
+import org.reasonrl.train.HfCheckpoints;
+import org.reasonrl.train.Optimization;
+import org.reasonrl.train.SequenceBatch;
+import org.reasonrl.train.SupervisedBatches;
+import org.reasonrl.train.TokenizedExample;
+import org.reasonrl.train.TrainingLoop;
+import org.reasonrl.train.TrainingResult;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +22,7 @@ import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
-import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;

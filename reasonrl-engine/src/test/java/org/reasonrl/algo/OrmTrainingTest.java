@@ -1,5 +1,7 @@
-package org.reasonrl.reward;
+package org.reasonrl.algo;
 
+import org.reasonrl.reward.OrmMetrics;
+import org.reasonrl.reward.OutcomeRewardModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -140,7 +142,7 @@ class OrmTrainingTest {
       CausalLm policy = Checkpoint.load(dir.resolve("policy"), manager);
       OutcomeRewardModel orm = new OutcomeRewardModel(policy,
           org.reasonrl.model.ScalarHead.create(policy.config().hiddenSize(), manager, 9));
-      int[] prompt = org.reasonrl.rollout.PromptFormat.encodePrompt(tokenizer,
+      int[] prompt = org.reasonrl.data.PromptFormat.encodePrompt(tokenizer,
           "Question: Tom has 7 pens. How many pens?\nAnswer:");
       int[] solution = tokenizer.encode(" Tom has 7 pens.\n#### 7");
       int newline = tokenizer.encode("\n")[0];

@@ -1,5 +1,6 @@
-package org.reasonrl.reward;
+package org.reasonrl.algo;
 
+import org.reasonrl.reward.OutcomeRewardModel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;

@@ -1,5 +1,13 @@
-package org.reasonrl.train;
+package org.reasonrl.algo;
 
+import org.reasonrl.train.HfCheckpoints;
+import org.reasonrl.train.Optimization;
+import org.reasonrl.train.SequenceBatch;
+import org.reasonrl.train.ShuffledOrder;
+import org.reasonrl.train.SupervisedBatches;
+import org.reasonrl.train.TokenizedExample;
+import org.reasonrl.train.TrainingLoop;
+import org.reasonrl.train.TrainingState;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +27,7 @@ import org.reasonrl.eval.Evaluator;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
-import org.reasonrl.rollout.PromptFormat;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;

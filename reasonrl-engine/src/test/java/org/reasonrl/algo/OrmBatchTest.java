@@ -1,4 +1,4 @@
-package org.reasonrl.reward;
+package org.reasonrl.algo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.reasonrl.train;
+package org.reasonrl.algo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,15 +10,15 @@ import java.util.Map;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.eval.EvalResult;
-import org.reasonrl.eval.EvalSpec;
-import org.reasonrl.eval.Evaluation;
+import org.reasonrl.algo.EvalSpec;
+import org.reasonrl.algo.Evaluation;
 import org.reasonrl.run.Json;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeOptions;
 
 /**
  * The embedded pipeline with the measured defaults, for calibration runs:
- * {@code java -Dreasonrl.threads=1 -cp ... org.reasonrl.train.EmbeddedPipeline <work dir>}.
+ * {@code java -Dreasonrl.threads=1 -cp ... org.reasonrl.algo.EmbeddedPipeline <work dir>}.
  * Stages: pretrain → eval of the pretrained model few-shot prompted → SFT → EI_n with its
  * compute-matched control. Every stage resumes, so a rerun skips what is done. Sizes can be
  * overridden with system properties ({@code reasonrl.pretrainSteps}, {@code reasonrl.sftSteps},

@@ -1,5 +1,6 @@
-package org.reasonrl.train;
+package org.reasonrl.algo;
 
+import org.reasonrl.train.Optimization;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
