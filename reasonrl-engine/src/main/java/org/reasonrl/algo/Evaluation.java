@@ -24,7 +24,9 @@ import org.reasonrl.model.Checkpoint;
 import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.data.PromptFormat;
 import org.reasonrl.run.Json;
-import org.reasonrl.run.RunDirectory;
+import org.reasonrl.job.Job;
+import org.reasonrl.job.JobContext;
+import org.reasonrl.job.JobRunner;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.text.Tokenizer;
@@ -32,15 +34,17 @@ import org.reasonrl.text.Tokenizer;
 /**
  * The {@code reasonrl:eval} job: loads a checkpoint and a dataset, evaluates, and writes
  * {@code eval.json} (metrics with intervals, spec, versions, durations, rollouts used) and
- * {@code samples.jsonl} (every solution with its answer and verdict). Inputs are all checked
- * before the output directory is touched, so bad input leaves no partial output.
+ * {@code samples.jsonl} (every solution with its answer and verdict), under the lifecycle every
+ * goal shares ({@code JobRunner}: {@code spec.json}, {@code run.json}, lock). Inputs are all
+ * checked before the output directory is touched, so bad input leaves no partial output.
  */
-public final class Evaluation {
+public final class Evaluation implements Job<Evaluation.Report> {
 
   public static final String RESULT_FILE = "eval.json";
   public static final String SAMPLES_FILE = "samples.jsonl";
 
   private final EvalSpec spec;
+  private Inputs inputs;
 
   public Evaluation(EvalSpec spec) {
     this.spec = spec;
@@ -51,8 +55,47 @@ public final class Evaluation {
       int fewShot, String orm, long rollouts, long generatedTokens, Map<String, Double> seconds,
       EvalSpec spec, RuntimeInfo runtime) {}
 
+  /** The checked inputs. */
+  private record Inputs(PolicyCheckpoint policy, ProblemSet set, List<Problem> problems,
+      PromptFormat format) {}
+
+  /** Runs (or returns the finished result of) this evaluation. */
   public Report run(Consumer<String> log) {
-    RuntimeInfo runtime = EngineRuntime.ensureStarted();
+    return JobRunner.run(this, log);
+  }
+
+  @Override
+  public String goal() {
+    return "eval";
+  }
+
+  @Override
+  public Path output() {
+    return spec.output();
+  }
+
+  @Override
+  public Object identity() {
+    return spec;
+  }
+
+  @Override
+  public long seed() {
+    return spec.options().seed();
+  }
+
+  @Override
+  public Class<Report> resultType() {
+    return Report.class;
+  }
+
+  @Override
+  public String resultFile() {
+    return RESULT_FILE;
+  }
+
+  @Override
+  public void validate() {
     ProblemSet set = Datasets.load(spec.dataset());
     List<Problem> problems = set.problems();
     List<Problem> exemplars = List.of();
@@ -68,63 +111,56 @@ public final class Evaluation {
     }
     PromptFormat format = exemplars.isEmpty() ? PromptFormat.zeroShot()
         : PromptFormat.fewShot(exemplars);
-    Checkpoint.readConfig(spec.checkpoint());
-    Path tokenizerFile = spec.checkpoint().resolve(Checkpoint.TOKENIZER);
-    Report done = finishedBefore();
-    if (done != null) {
-      log.accept("Already evaluated with this spec (" + spec.output().resolve(RESULT_FILE)
-          + "): " + summary(done.result()));
-      return done;
+    PolicyCheckpoint policy = PolicyCheckpoint.check(spec.checkpoint());
+    if (spec.ormCheckpoint() != null) {
+      PolicyCheckpoint.check(spec.ormCheckpoint());
     }
+    inputs = new Inputs(policy, set, problems, format);
+  }
+
+  @Override
+  public Report run(JobContext context) {
+    Consumer<String> log = context.log();
+    List<Problem> problems = inputs.problems();
+    ProblemSet set = inputs.set();
+    PromptFormat format = inputs.format();
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device());
-        Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
-      CausalLm policy = Checkpoint.load(spec.checkpoint(), manager);
+        Tokenizer tokenizer = inputs.policy().openTokenizer()) {
+      CausalLm policy = Checkpoint.load(inputs.policy().dir(), manager);
       OutcomeRewardModel orm = spec.ormCheckpoint() == null ? null
           : OutcomeRewardModel.load(spec.ormCheckpoint(), manager);
       log.accept("Evaluating " + spec.checkpoint() + " on " + problems.size() + " problems of "
           + set.source() + " (K=" + spec.options().k() + ", n=" + spec.options().samples()
           + ", T=" + spec.options().temperature() + (orm == null ? "" : ", ORM rerank") + ")");
-      try (RunDirectory run = RunDirectory.open(spec.output())) {
-        EvalRun result = new Evaluator(policy, tokenizer, format, orm)
-            .evaluate(problems, spec.options(), log);
-        Report report = new Report(result.result(), spec.checkpoint().toString(), set.source(),
-            set.skippedCount(), format.shots(),
-            spec.ormCheckpoint() == null ? null : spec.ormCheckpoint().toString(),
-            result.rollouts(), result.generatedTokens(), result.seconds(), spec, runtime);
-        run.writeJsonLines(SAMPLES_FILE, result.samples());
-        run.writeJson(RESULT_FILE, report);
-        log.accept(summary(result.result()));
-        return report;
-      }
+      EvalRun result = new Evaluator(policy, tokenizer, format, orm)
+          .evaluate(problems, spec.options(), log);
+      Report report = new Report(result.result(), spec.checkpoint().toString(), set.source(),
+          set.skippedCount(), format.shots(),
+          spec.ormCheckpoint() == null ? null : spec.ormCheckpoint().toString(),
+          result.rollouts(), result.generatedTokens(), result.seconds(), spec, context.runtime());
+      // Samples first: the result file, written last by the runner, marks the pair complete.
+      context.run().writeJsonLines(SAMPLES_FILE, result.samples());
+      log.accept(summary(result.result()));
+      return report;
     }
   }
 
   /**
-   * The report of an earlier run on the same output with the same spec, written after the last
-   * change to the checkpoint and ORM files, or {@code null}: a rerun of a grid skips finished
-   * evaluations, while a retrained checkpoint is evaluated again.
+   * A finished evaluation is current unless its checkpoint or ORM files were rewritten after it:
+   * a rerun of a grid skips finished evaluations, while a retrained checkpoint is evaluated again.
    */
-  private Report finishedBefore() {
-    Path resultFile = spec.output().resolve(RESULT_FILE);
-    if (!Files.isRegularFile(resultFile) || !Files.isRegularFile(
-        spec.output().resolve(SAMPLES_FILE))) {
-      return null;
-    }
+  @Override
+  public boolean finishedResultIsCurrent(Report finished, Path resultFile) {
     try {
-      JsonNode written = Json.mapper().readTree(resultFile.toFile());
-      // Through text, as it was written, so numbers compare by value whatever their Java type.
-      if (!Json.mapper().readTree(Json.mapper().writeValueAsString(spec))
-          .equals(written.get("spec"))) {
-        return null;
+      if (!Files.isRegularFile(spec.output().resolve(SAMPLES_FILE))) {
+        return false;
       }
       FileTime evaluated = Files.getLastModifiedTime(resultFile);
-      if (newestFile(spec.checkpoint()).compareTo(evaluated) > 0 || (spec.ormCheckpoint() != null
-          && newestFile(spec.ormCheckpoint()).compareTo(evaluated) > 0)) {
-        return null;
-      }
-      return Json.mapper().treeToValue(written, Report.class);
+      return newestFile(spec.checkpoint()).compareTo(evaluated) <= 0
+          && (spec.ormCheckpoint() == null
+              || newestFile(spec.ormCheckpoint()).compareTo(evaluated) <= 0);
     } catch (IOException unreadable) {
-      return null;
+      return false;
     }
   }
 

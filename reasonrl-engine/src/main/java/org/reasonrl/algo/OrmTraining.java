@@ -40,6 +40,9 @@ import org.reasonrl.run.Json;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
+import org.reasonrl.job.Job;
+import org.reasonrl.job.JobContext;
+import org.reasonrl.job.JobRunner;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.text.Tokenizer;
@@ -58,22 +61,24 @@ import org.reasonrl.train.TrainingResult;
  * report held-out accuracy, AUC and Brier at the final token plus rerank@K against maj@K and
  * pass@K on the held-out samples.
  *
- * <p>Run directory: {@code spec.json} (what the run is; a rerun must match it),
+ * <p>Run directory: {@code spec.json} (what the run is; a rerun must match it, see
+ * {@code JobRunner}),
  * {@code samples.jsonl} (written once sampling is complete; a rerun reuses it),
- * {@code checkpoint-<step>/orm/} (resumable training), {@code metrics.jsonl}, {@code orm/} (the
+ * {@code checkpoint-<step>/orm/} (resumable training), {@code metrics.jsonl}, {@code model/} (the
  * trained ORM, for {@code reasonrl:eval -DormCheckpoint} and ORM filters), {@code result.json}.
  * All inputs are checked before the directory is touched.
  */
-public final class OrmTraining {
+public final class OrmTraining implements Job<OrmTraining.Report> {
 
-  public static final String SPEC_FILE = "spec.json";
+  public static final String SPEC_FILE = org.reasonrl.job.SpecIdentity.FILE;
   public static final String SAMPLES_FILE = "samples.jsonl";
-  public static final String MODEL_DIR = "orm";
+  public static final String MODEL_DIR = PublishedModel.DIR;
 
   private static final int BOOTSTRAP_RESAMPLES = 1000;
 
   private final OrmSpec spec;
   private TrainingLoop.StepListener listener;
+  private Inputs inputs;
 
   public OrmTraining(OrmSpec spec) {
     this.spec = spec;
@@ -103,108 +108,123 @@ public final class OrmTraining {
       TrainingSummary training, String ormCheckpoint, Map<String, Double> seconds, OrmSpec spec,
       RuntimeInfo runtime) {}
 
-  /** The identity of a run: everything that changes its result (not the output or batching). */
-  record Identity(String policy, JsonNode policyConfig, JsonNode dataset, int maxProblems,
-      int samplesPerProblem, double temperature, int maxNewTokens, double heldOutShare,
-      long steps, int batchSize, int microBatchSize, double learningRate, long warmupSteps,
-      double weightDecay, double maxGradNorm, boolean balanceClasses, long seed) {}
+  /** The checked inputs. */
+  private record Inputs(PolicyCheckpoint policy, ProblemSet set, List<Problem> problems,
+      boolean[] heldOut) {}
 
+  /** Runs (or resumes, or returns the finished result of) this ORM run. */
   public Report run(Consumer<String> log) {
-    RuntimeInfo runtime = EngineRuntime.ensureStarted();
-    // ---- inputs, all checked before the output directory is touched
-    Path policyDir = spec.policyCheckpoint().toAbsolutePath().normalize();
-    LlamaConfig config = Checkpoint.readConfig(policyDir);
-    Path tokenizerFile = policyDir.resolve(Checkpoint.TOKENIZER);
-    if (!Files.isRegularFile(tokenizerFile)) {
-      throw new CheckpointException("policy checkpoint " + policyDir + " has no "
-          + Checkpoint.TOKENIZER);
-    }
+    return JobRunner.run(this, log);
+  }
+
+  @Override
+  public String goal() {
+    return "orm";
+  }
+
+  @Override
+  public Path output() {
+    return spec.output();
+  }
+
+  @Override
+  public Object identity() {
+    return spec;
+  }
+
+  @Override
+  public long seed() {
+    return spec.seed();
+  }
+
+  @Override
+  public Class<Report> resultType() {
+    return Report.class;
+  }
+
+  @Override
+  public void validate() {
+    PolicyCheckpoint policy = PolicyCheckpoint.check(spec.policyCheckpoint());
     ProblemSet set = Datasets.load(spec.dataset());
     List<Problem> problems = set.problems();
     if (spec.maxProblems() > 0 && problems.size() > spec.maxProblems()) {
       problems = problems.subList(0, spec.maxProblems());
     }
-    boolean[] heldOut = heldOutQuestions(problems.size(), spec.heldOutShare(), spec.seed());
-    Identity identity = new Identity(policyDir.toString(),
-        Json.mapper().valueToTree(config), Json.mapper().valueToTree(spec.dataset()),
-        spec.maxProblems(), spec.samplesPerProblem(), spec.temperature(), spec.maxNewTokens(),
-        spec.heldOutShare(), spec.steps(), spec.batchSize(), spec.microBatchSize(),
-        spec.learningRate(), spec.warmupSteps(), spec.weightDecay(), spec.maxGradNorm(),
-        spec.balanceClasses(), spec.seed());
-    JsonNode identityJson = Json.mapper().valueToTree(identity);
+    inputs = new Inputs(policy, set, problems,
+        heldOutQuestions(problems.size(), spec.heldOutShare(), spec.seed()));
+  }
 
+  @Override
+  public Report run(JobContext context) {
+    RunDirectory run = context.run();
+    RunRecord record = context.record();
+    Consumer<String> log = context.log();
+    Path policyDir = inputs.policy().dir();
+    LlamaConfig config = inputs.policy().config();
+    Path tokenizerFile = inputs.policy().tokenizerFile();
+    ProblemSet set = inputs.set();
+    List<Problem> problems = inputs.problems();
+    boolean[] heldOut = inputs.heldOut();
     Map<String, Double> seconds = new LinkedHashMap<>();
-    try (Tokenizer tokenizer = Tokenizer.load(tokenizerFile);
+    try (Tokenizer tokenizer = inputs.policy().openTokenizer();
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      if (tokenizer.vocabSize() > config.vocabSize()) {
-        throw new CheckpointException("policy checkpoint " + policyDir + ": tokenizer.json has "
-            + tokenizer.vocabSize() + " tokens but config.json's vocab_size is "
-            + config.vocabSize());
-      }
       CausalLm policy = Checkpoint.load(policyDir, manager);
-      try (RunDirectory run = RunDirectory.open(spec.output())) {
-        checkIdentity(run, identityJson);
-        RunRecord record = new RunRecord(run, "orm", runtime, spec.seed(), spec);
-        log.accept("ORM from " + policyDir + " on " + problems.size() + " questions of "
-            + set.source() + " (K=" + spec.samplesPerProblem() + ", T=" + spec.temperature()
-            + ", held out " + count(heldOut) + " questions)");
-
-        // ---- samples: drawn once, reused by a rerun
-        boolean reused = Files.isRegularFile(run.resolve(SAMPLES_FILE));
-        List<LabelledSample> samples;
-        long start = System.nanoTime();
-        if (reused) {
-          samples = readSamples(run.resolve(SAMPLES_FILE), problems, heldOut);
-          log.accept("Reusing " + samples.size() + " labelled samples from "
-              + run.resolve(SAMPLES_FILE));
-        } else {
-          samples = sample(policy, tokenizer, problems, heldOut, log);
-          run.writeJsonLines(SAMPLES_FILE, samples);
-        }
-        record.recordStage("sampling", java.time.Duration.ofNanos(System.nanoTime() - start));
-        seconds.put("sampling", (System.nanoTime() - start) / 1e9);
-        List<LabelledSample> train = samples.stream().filter(s -> !s.heldOut()).toList();
-        List<LabelledSample> validation = samples.stream().filter(LabelledSample::heldOut)
-            .toList();
-        double trainPositive = positiveShare(train);
-        log.accept(String.format(Locale.ROOT, "Labelled: train %d samples (%.1f%% correct),"
-            + " held out %d samples (%.1f%% correct)", train.size(), 100 * trainPositive,
-            validation.size(), 100 * positiveShare(validation)));
-
-        // ---- model: the policy backbone and a fresh, seeded head
-        ScalarHead head = ScalarHead.create(config.hiddenSize(), manager,
-            ShuffledOrder.mix(spec.seed(), 0x4F524DL));
-        OutcomeRewardModel orm = new OutcomeRewardModel(policy, head);
-        int pad = Math.max(tokenizer.padId(), 0);
-        Map<String, Problem> byId = new LinkedHashMap<>();
-        problems.forEach(p -> byId.put(p.id(), p));
-
-        HeldOut initial = validation.isEmpty() ? null
-            : record.stage("initial-eval", () -> evaluate(orm, validation, byId, pad));
-
-        // ---- fine-tune
-        start = System.nanoTime();
-        TrainingResult result = record.stage("train", () -> train(orm, train, trainPositive, pad,
-            run, tokenizerFile, manager, log));
-        seconds.put("train", (System.nanoTime() - start) / 1e9);
-
-        start = System.nanoTime();
-        HeldOut trained = validation.isEmpty() ? null
-            : record.stage("eval", () -> evaluate(orm, validation, byId, pad));
-        seconds.put("eval", (System.nanoTime() - start) / 1e9);
-        Path model = run.writeDirectory(MODEL_DIR, dir -> orm.save(dir, tokenizerFile));
-
-        Report report = new Report(policyDir.toString(), set.source(), problems.size(),
-            problems.size() - count(heldOut), count(heldOut), spec.samplesPerProblem(),
-            train.size(), trainPositive, validation.size(), reused, initial, trained,
-            new TrainingSummary(result.steps(), result.finalLoss(), result.resumedFromStep(),
-                result.elapsedSeconds(), result.tokens()),
-            model.toString(), seconds, spec, runtime);
-        run.writeResult(report);
-        record.finish("completed");
-        log.accept(summary(report));
-        return report;
+      log.accept("ORM from " + policyDir + " on " + problems.size() + " questions of "
+          + set.source() + " (K=" + spec.samplesPerProblem() + ", T=" + spec.temperature()
+          + ", held out " + count(heldOut) + " questions)");
+      // ---- samples: drawn once, reused by a rerun
+      boolean reused = Files.isRegularFile(run.resolve(SAMPLES_FILE));
+      List<LabelledSample> samples;
+      long start = System.nanoTime();
+      if (reused) {
+        samples = readSamples(run.resolve(SAMPLES_FILE), problems, heldOut);
+        log.accept("Reusing " + samples.size() + " labelled samples from "
+            + run.resolve(SAMPLES_FILE));
+      } else {
+        samples = sample(policy, tokenizer, problems, heldOut, log);
+        run.writeJsonLines(SAMPLES_FILE, samples);
       }
+      record.recordStage("sampling", java.time.Duration.ofNanos(System.nanoTime() - start));
+      seconds.put("sampling", (System.nanoTime() - start) / 1e9);
+      List<LabelledSample> train = samples.stream().filter(s -> !s.heldOut()).toList();
+      List<LabelledSample> validation = samples.stream().filter(LabelledSample::heldOut)
+          .toList();
+      double trainPositive = positiveShare(train);
+      log.accept(String.format(Locale.ROOT, "Labelled: train %d samples (%.1f%% correct),"
+          + " held out %d samples (%.1f%% correct)", train.size(), 100 * trainPositive,
+          validation.size(), 100 * positiveShare(validation)));
+
+      // ---- model: the policy backbone and a fresh, seeded head
+      ScalarHead head = ScalarHead.create(config.hiddenSize(), manager,
+          ShuffledOrder.mix(spec.seed(), 0x4F524DL));
+      OutcomeRewardModel orm = new OutcomeRewardModel(policy, head);
+      int pad = Math.max(tokenizer.padId(), 0);
+      Map<String, Problem> byId = new LinkedHashMap<>();
+      problems.forEach(p -> byId.put(p.id(), p));
+
+      HeldOut initial = validation.isEmpty() ? null
+          : record.stage("initial-eval", () -> evaluate(orm, validation, byId, pad));
+
+      // ---- fine-tune
+      start = System.nanoTime();
+      TrainingResult result = record.stage("train", () -> train(orm, train, trainPositive, pad,
+          run, tokenizerFile, manager, log));
+      seconds.put("train", (System.nanoTime() - start) / 1e9);
+
+      start = System.nanoTime();
+      HeldOut trained = validation.isEmpty() ? null
+          : record.stage("eval", () -> evaluate(orm, validation, byId, pad));
+      seconds.put("eval", (System.nanoTime() - start) / 1e9);
+      Path model = run.writeDirectory(MODEL_DIR, dir -> orm.save(dir, tokenizerFile));
+
+      Report report = new Report(policyDir.toString(), set.source(), problems.size(),
+          problems.size() - count(heldOut), count(heldOut), spec.samplesPerProblem(),
+          train.size(), trainPositive, validation.size(), reused, initial, trained,
+          new TrainingSummary(result.steps(), result.finalLoss(), result.resumedFromStep(),
+              result.elapsedSeconds(), result.tokens()),
+          model.toString(), seconds, spec, context.runtime());
+      log.accept(summary(report));
+      return report;
     }
   }
 
@@ -224,24 +244,6 @@ public final class OrmTraining {
       out[order.index(i)] = true;
     }
     return out;
-  }
-
-  private void checkIdentity(RunDirectory run, JsonNode identity) {
-    Path file = run.resolve(SPEC_FILE);
-    if (Files.isRegularFile(file)) {
-      try {
-        JsonNode existing = Json.mapper().readTree(file.toFile());
-        if (!existing.toString().equals(identity.toString())) {
-          throw new IllegalArgumentException("run directory " + run.root() + " holds an ORM run"
-              + " with other settings:\n  there:    " + existing + "\n  this run: " + identity
-              + "\nuse the same settings to resume, or another output directory");
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file, e);
-      }
-    } else {
-      run.writeJson(SPEC_FILE, identity);
-    }
   }
 
   private List<LabelledSample> sample(CausalLm policy, Tokenizer tokenizer,

@@ -26,8 +26,10 @@ import org.reasonrl.data.PromptFormat;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
+import org.reasonrl.job.Job;
+import org.reasonrl.job.JobContext;
+import org.reasonrl.job.JobRunner;
 import org.reasonrl.runtime.EngineRuntime;
-import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.text.Tokenizer;
 
 /**
@@ -37,9 +39,9 @@ import org.reasonrl.text.Tokenizer;
  * {@code output/model}, is a Hugging Face checkpoint with its tokenizer.json. Rerunning with the
  * same output resumes (or returns at once when finished).
  */
-public final class Pretrain {
+public final class Pretrain implements Job<Pretrain.Result> {
 
-  public static final String MODEL_DIR = "model";
+  public static final String MODEL_DIR = PublishedModel.DIR;
 
   private final PretrainSpec spec;
 
@@ -51,19 +53,40 @@ public final class Pretrain {
   public record Result(Path model, long parameters, int documents, int droppedDocuments,
       TrainingResult training) {}
 
+  /** Runs (or resumes, or returns the finished result of) this pretraining run. */
   public Result run(Consumer<String> log) {
-    RuntimeInfo runtime = EngineRuntime.ensureStarted();
-    try (RunDirectory run = RunDirectory.open(spec.output());
-        NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      RunRecord record = new RunRecord(run, "pretrain", runtime, spec.seed(), spec);
-      try {
-        Result result = train(run, record, manager, log);
-        record.finish("completed");
-        return result;
-      } catch (RuntimeException e) {
-        record.finish("failed: " + e.getMessage());
-        throw e;
-      }
+    return JobRunner.run(this, log);
+  }
+
+  @Override
+  public String goal() {
+    return "pretrain";
+  }
+
+  @Override
+  public Path output() {
+    return spec.output();
+  }
+
+  @Override
+  public Object identity() {
+    return spec;
+  }
+
+  @Override
+  public long seed() {
+    return spec.seed();
+  }
+
+  @Override
+  public Class<Result> resultType() {
+    return Result.class;
+  }
+
+  @Override
+  public Result run(JobContext context) {
+    try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
+      return train(context.run(), context.record(), manager, context.log());
     }
   }
 
@@ -119,7 +142,6 @@ public final class Pretrain {
       Path out = run.writeDirectory(MODEL_DIR, dir -> Checkpoint.save(model, dir, tokenizerFile));
       Result result = new Result(out, config.parameterCount(), examples.size(), dropped,
           training);
-      run.writeResult(result);
       log.accept(String.format("Pretrained: final loss %.4f, %.0f s; model in %s",
           training.finalLoss(), training.elapsedSeconds(), out));
       return result;

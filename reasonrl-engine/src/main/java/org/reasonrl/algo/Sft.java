@@ -32,6 +32,9 @@ import org.reasonrl.run.Json;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
+import org.reasonrl.job.Job;
+import org.reasonrl.job.JobContext;
+import org.reasonrl.job.JobRunner;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.text.Tokenizer;
@@ -48,7 +51,7 @@ import org.reasonrl.text.Tokenizer;
  * validation; a validation lost to a kill after its checkpoint is redone from that checkpoint.
  * A rerun therefore ends exactly where an uninterrupted run would.
  */
-public final class Sft {
+public final class Sft implements Job<Sft.Result> {
 
   public static final String BEST_DIR = "best";
   public static final String STATE_FILE = "sft-state.json";
@@ -57,6 +60,8 @@ public final class Sft {
   private static final long SPLIT_SALT = 0x5F7L;
 
   private final SftSpec spec;
+  private Data data;
+  private PolicyCheckpoint policy;
 
   public Sft(SftSpec spec) {
     this.spec = spec;
@@ -76,7 +81,7 @@ public final class Sft {
   }
 
   /** What an SFT run produced. */
-  public record Result(Path best, long bestStep, double bestMaj1, boolean stoppedEarly,
+  public record Result(Path model, Path best, long bestStep, double bestMaj1, boolean stoppedEarly,
       long lastStep, int trainProblems, int validationProblems, int droppedTooLong,
       List<Validation> validations) {}
 
@@ -86,30 +91,55 @@ public final class Sft {
     }
   }
 
+  /** Runs (or resumes, or returns the finished result of) this SFT run. */
   public Result run(Consumer<String> log) {
-    RuntimeInfo runtime = EngineRuntime.ensureStarted();
-    // All input is checked before the output directory is touched.
-    Data data = prepareData();
-    Path tokenizerFile = spec.checkpoint().resolve(Checkpoint.TOKENIZER);
-    LlamaConfig config = Checkpoint.readConfig(spec.checkpoint());
-    try (Tokenizer tokenizer = Tokenizer.load(tokenizerFile);
+    return JobRunner.run(this, log);
+  }
+
+  @Override
+  public String goal() {
+    return "sft";
+  }
+
+  @Override
+  public Path output() {
+    return spec.output();
+  }
+
+  @Override
+  public Object identity() {
+    return spec;
+  }
+
+  @Override
+  public long seed() {
+    return spec.seed();
+  }
+
+  @Override
+  public Class<Result> resultType() {
+    return Result.class;
+  }
+
+  @Override
+  public void validate() {
+    data = prepareData();
+    policy = PolicyCheckpoint.check(spec.checkpoint());
+    try (Tokenizer tokenizer = policy.openTokenizer()) {
+      examples(data.train(), tokenizer, policy.config());
+      examples(data.validation(), tokenizer, policy.config());
+    }
+  }
+
+  @Override
+  public Result run(JobContext context) {
+    try (Tokenizer tokenizer = policy.openTokenizer();
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      checkVocabulary(config, tokenizer, spec.checkpoint());
-      Examples train = examples(data.train(), tokenizer, config);
-      Examples validation = examples(data.validation(), tokenizer, config);
-      CausalLm model = Checkpoint.load(spec.checkpoint(), manager);
-      try (RunDirectory run = RunDirectory.open(spec.output())) {
-        RunRecord record = new RunRecord(run, "sft", runtime, spec.seed(), spec);
-        try {
-          Result result = new Job(run, record, model, tokenizer, tokenizerFile, train,
-              validation, data, log).run(manager);
-          record.finish("completed");
-          return result;
-        } catch (RuntimeException e) {
-          record.finish("failed: " + e.getMessage());
-          throw e;
-        }
-      }
+      Examples train = examples(data.train(), tokenizer, policy.config());
+      Examples validation = examples(data.validation(), tokenizer, policy.config());
+      CausalLm model = Checkpoint.load(policy.dir(), manager);
+      return new Run(context.run(), context.record(), model, tokenizer, policy.tokenizerFile(),
+          train, validation, data, context.log()).run(manager);
     }
   }
 
@@ -147,13 +177,6 @@ public final class Sft {
     return new Data(train, validation, source);
   }
 
-  static void checkVocabulary(LlamaConfig config, Tokenizer tokenizer, Path checkpoint) {
-    if (tokenizer.vocabSize() > config.vocabSize()) {
-      throw new IllegalArgumentException("checkpoint " + checkpoint + ": tokenizer.json has "
-          + tokenizer.vocabSize() + " tokens but the model's vocab_size is " + config.vocabSize());
-    }
-  }
-
   private static Examples examples(List<Problem> problems, Tokenizer tokenizer,
       LlamaConfig config) {
     List<TokenizedExample> examples = new ArrayList<>(problems.size());
@@ -178,7 +201,7 @@ public final class Sft {
   }
 
   /** One run in an open run directory. */
-  private final class Job {
+  private final class Run {
     private final RunDirectory run;
     private final RunRecord record;
     private final CausalLm model;
@@ -191,7 +214,7 @@ public final class Sft {
     private final Optimization optimization;
     private State state;
 
-    Job(RunDirectory run, RunRecord record, CausalLm model, Tokenizer tokenizer,
+    Run(RunDirectory run, RunRecord record, CausalLm model, Tokenizer tokenizer,
         Path tokenizerFile, Examples train, Examples validation, Data data,
         Consumer<String> log) {
       this.run = run;
@@ -258,8 +281,8 @@ public final class Sft {
       state = new State(state.validations(), state.bestStep(), state.bestMaj1(),
           state.sinceBest(), state.stoppedEarly(), true);
       writeState();
+      PublishedModel.publish(run, run.resolve(BEST_DIR));
       Result result = result();
-      run.writeResult(result);
       log.accept(String.format(Locale.ROOT, "SFT done: best validation maj@1 %.3f at step %d;"
           + " model in %s", state.bestMaj1(), state.bestStep(), result.best()));
       return result;
@@ -338,7 +361,7 @@ public final class Sft {
     private Result result() {
       long last = state.validations().isEmpty() ? 0
           : state.validations().get(state.validations().size() - 1).step();
-      return new Result(run.resolve(BEST_DIR), state.bestStep(), state.bestMaj1(),
+      return new Result(run.resolve(PublishedModel.DIR), run.resolve(BEST_DIR), state.bestStep(), state.bestMaj1(),
           state.stoppedEarly(), last, train.examples().size(), validation.examples().size(),
           train.dropped() + validation.dropped(), state.validations());
     }

@@ -24,7 +24,12 @@ public final class RunRecord {
       String started,
       String ended,
       Map<String, Double> stageSeconds,
-      String status) {}
+      String status,
+      String failure) {}
+
+  public static final String RUNNING = "running";
+  public static final String FINISHED = "finished";
+  public static final String FAILED = "failed";
 
   private final RunDirectory run;
   private final String goal;
@@ -34,7 +39,8 @@ public final class RunRecord {
   private final Instant started;
   private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
   private Instant ended;
-  private String status = "running";
+  private String status = RUNNING;
+  private String failure;
 
   /**
    * Starts a record and writes it at once.
@@ -48,6 +54,7 @@ public final class RunRecord {
     this.seed = seed;
     this.config = Json.mapper().valueToTree(config);
     this.started = Instant.now();
+    stageSeconds.putAll(earlierStageSeconds(run, goal));
     write();
   }
 
@@ -67,16 +74,56 @@ public final class RunRecord {
     write();
   }
 
-  /** Marks the run ended with {@code status} (e.g. {@code "completed"}, {@code "failed: ..."}). */
+  /** Marks the run ended with {@code status}. */
   public void finish(String status) {
     this.status = status;
     this.ended = Instant.now();
     write();
   }
 
+  /** Marks the run {@value #FINISHED}. */
+  public void finished() {
+    finish(FINISHED);
+  }
+
+  /** Marks the run {@value #FAILED}, with what went wrong. */
+  public void failed(String why) {
+    this.failure = why;
+    finish(FAILED);
+  }
+
+  /** The status {@code run.json} records for the directory, or {@code null} without one. */
+  public static String statusOf(RunDirectory run) {
+    return readEarlier(run).map(node -> node.path("status").asText(null)).orElse(null);
+  }
+
+  /**
+   * A resumed run's stage times continue from the earlier attempts' (same goal), so
+   * {@code run.json} tells the whole cost of the result, not only the last attempt's.
+   */
+  private static Map<String, Double> earlierStageSeconds(RunDirectory run, String goal) {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    readEarlier(run).filter(node -> goal.equals(node.path("goal").asText()))
+        .ifPresent(node -> node.path("stageSeconds").fields()
+            .forEachRemaining(e -> seconds.put(e.getKey(), e.getValue().asDouble())));
+    return seconds;
+  }
+
+  private static java.util.Optional<JsonNode> readEarlier(RunDirectory run) {
+    java.nio.file.Path file = run.resolve(RunDirectory.RUN_RECORD_FILE);
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(Json.mapper().readTree(file.toFile()));
+    } catch (java.io.IOException unreadable) {
+      return java.util.Optional.empty(); // a torn record is rewritten by this run
+    }
+  }
+
   public Snapshot snapshot() {
     return new Snapshot(goal, runtime, seed, config, started.toString(),
-        ended == null ? null : ended.toString(), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stageSeconds)), status);
+        ended == null ? null : ended.toString(), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stageSeconds)), status, failure);
   }
 
   private void write() {

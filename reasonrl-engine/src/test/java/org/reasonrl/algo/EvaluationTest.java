@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.reasonrl.job.SpecMismatchException;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Gsm8k;
@@ -134,21 +135,23 @@ class EvaluationTest {
     assertEquals(first.result(), again.result());
     assertEquals(first.rollouts(), again.rollouts());
     assertEquals(written, Files.getLastModifiedTime(resultFile), "not written again");
-    assertTrue(log.stream().anyMatch(l -> l.startsWith("Already evaluated")), log.toString());
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("eval already finished")), log.toString());
 
-    // Another spec on the same output evaluates again.
+    // Another spec on the same output is refused before any work, naming what differs.
     EvalSpec threeProblems = new EvalSpec(checkpoint, spec.dataset(), 3, 0, orm, spec.options(),
         out);
-    assertEquals(3, new Evaluation(threeProblems).run(line -> { }).result().problems());
-    assertTrue(Files.getLastModifiedTime(resultFile).compareTo(written) > 0);
+    SpecMismatchException refused = assertThrows(SpecMismatchException.class,
+        () -> new Evaluation(threeProblems).run(line -> { }));
+    assertEquals(List.of("spec.maxProblems: 2 → 3"), refused.differences());
+    assertEquals(written, Files.getLastModifiedTime(resultFile), "refused without writing");
 
     // A checkpoint changed after the evaluation is evaluated again.
     Files.setLastModifiedTime(resultFile, written);
     Files.setLastModifiedTime(checkpoint.resolve("config.json"),
         FileTime.fromMillis(written.toMillis() + 1_000));
     List<String> retrained = new ArrayList<>();
-    new Evaluation(threeProblems).run(retrained::add);
-    assertFalse(retrained.stream().anyMatch(l -> l.startsWith("Already evaluated")),
+    new Evaluation(spec).run(retrained::add);
+    assertFalse(retrained.stream().anyMatch(l -> l.startsWith("eval already finished")),
         retrained.toString());
     assertTrue(Files.getLastModifiedTime(resultFile).compareTo(written) > 0);
   }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.reasonrl.job.SpecMismatchException;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Problem;
@@ -59,16 +60,16 @@ class ExpertIterationTest {
         rollout(1, 0, " 3 + 3 = 6\n#### 6", new int[] {15}, StopReason.ANSWER_LINE),
         rollout(1, 1, " 6 6 6 6", new int[] {16, 16}, StopReason.MAX_TOKENS));
     boolean[] accepted = {true, true, true, false, true, true};
-    List<ExpertIteration.Solution> previous = List.of(
-        new ExpertIteration.Solution(1, "q1", "3 + 3 = 6\n####   6", new int[] {15, eos}, 1));
+    List<SolutionFilter.Solution> previous = List.of(
+        new SolutionFilter.Solution(1, "q1", "3 + 3 = 6\n####   6", new int[] {15, eos}, 1));
 
-    ExpertIteration.Selection selection =
-        ExpertIteration.select(questions, rollouts, accepted, previous, 2, eos);
+    SolutionFilter.Selection selection =
+        SolutionFilter.select(questions, rollouts, accepted, previous, 2, eos);
 
     // Rollout 3 is rejected, rollout 5 never finished; 0 and 1 differ only in whitespace.
     assertEquals(4, selection.accepted());
     assertEquals(List.of(" 2 + 3 = 5\n#### 5", " 1 + 4 = 5\n#### 5", " 3 + 3 = 6\n#### 6"),
-        selection.kept().stream().map(ExpertIteration.Solution::text).toList());
+        selection.kept().stream().map(SolutionFilter.Solution::text).toList());
     // Question 1's solution was already in D_1: R_2 adds two new ones.
     assertEquals(2, selection.newDistinct());
     assertEquals(3, selection.dataset().size());
@@ -104,9 +105,9 @@ class ExpertIterationTest {
     assertEquals(2, second.datasetSize());
     assertEquals(2.0 / 3, second.eval().maj1(), 1e-9);
 
-    List<ExpertIteration.Solution> d2 =
-        ExpertIteration.readDataset(out.resolve("round-2").resolve(ExpertIteration.DATASET_FILE));
-    assertEquals(List.of("a", "c"), d2.stream().map(ExpertIteration.Solution::problemId).toList());
+    List<SolutionFilter.Solution> d2 =
+        SolutionFilter.readDataset(out.resolve("round-2").resolve(ExpertIteration.DATASET_FILE));
+    assertEquals(List.of("a", "c"), d2.stream().map(SolutionFilter.Solution::problemId).toList());
     assertTrue(d2.stream().allMatch(s -> s.text().equals(EiFixtures.SOLUTION)));
     // The control: the same 4 steps on the 3 reference solutions, once (every round restarts).
     assertEquals(1, result.controls().size());
@@ -119,6 +120,12 @@ class ExpertIterationTest {
     ExpertIteration.Result again =
         new ExpertIteration(EiFixtures.spec(policy, data, out, 2, 4)).run(line -> { });
     assertEquals(result.rounds(), again.rounds());
+    assertArrayEquals(Files.readAllBytes(out.resolve("round-2/model/" + Checkpoint.WEIGHTS)),
+        Files.readAllBytes(result.finalModel().resolve(Checkpoint.WEIGHTS)), "published model");
+    // A changed spec on the finished output is refused, naming the field.
+    SpecMismatchException refused = assertThrows(SpecMismatchException.class,
+        () -> new ExpertIteration(EiFixtures.spec(policy, data, out, 3, 4)).run(line -> { }));
+    assertEquals(List.of("spec.rounds: 2 → 3"), refused.differences());
 
     // rounds=0 trains the control alone: the same record and weights as the run's control.
     Path controlOnly = temp.resolve("control-only");
@@ -126,7 +133,9 @@ class ExpertIterationTest {
         new ExpertIteration(EiFixtures.spec(policy, data, controlOnly, 0, 4)).run(line -> { });
     assertEquals(List.of(), alone.rounds());
     assertEquals(result.controls(), alone.controls());
-    assertEquals(controlOnly.resolve("control-1").resolve("model"), alone.finalModel());
+    assertEquals(controlOnly.resolve("model"), alone.finalModel());
+    assertArrayEquals(Files.readAllBytes(alone.finalModel().resolve(Checkpoint.WEIGHTS)),
+        Files.readAllBytes(controlOnly.resolve("control-1/model/" + Checkpoint.WEIGHTS)));
     assertArrayEquals(Files.readAllBytes(out.resolve("control-1/model/" + Checkpoint.WEIGHTS)),
         Files.readAllBytes(controlOnly.resolve("control-1/model/" + Checkpoint.WEIGHTS)));
   }

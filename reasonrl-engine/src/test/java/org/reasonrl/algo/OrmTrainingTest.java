@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.reasonrl.job.SpecMismatchException;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.model.CausalLm;
@@ -109,19 +110,18 @@ class OrmTrainingTest {
       assertEquals(after.brier(), OrmMetrics.brier(scores, labels), 1e-6);
     }
 
-    // A rerun resumes: same samples, no training, same numbers.
+    // A rerun of the finished run returns its result: no sampling, no training, same numbers.
     List<String> rerunLog = new ArrayList<>();
     OrmTraining.Report rerun =
         new OrmTraining(OrmFixtures.spec(dir, out, STEPS, 3, 10)).run(rerunLog::add);
-    assertTrue(rerun.samplesReused());
-    assertEquals(STEPS, rerun.training().resumedFromStep());
     assertEquals(report.trained(), rerun.trained());
-    assertTrue(rerunLog.stream().anyMatch(l -> l.startsWith("Reusing 64 labelled samples")));
+    assertEquals(report.training(), rerun.training());
+    assertTrue(rerunLog.stream().anyMatch(l -> l.startsWith("orm already finished")), rerunLog.toString());
 
-    // Other settings on the same directory are refused, not mixed in.
-    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+    // Other settings on the same directory are refused, naming the field, not mixed in.
+    SpecMismatchException other = assertThrows(SpecMismatchException.class,
         () -> new OrmTraining(OrmFixtures.spec(dir, out, STEPS + 1, 3, 10)).run(l -> { }));
-    assertTrue(other.getMessage().contains("other settings"), other.getMessage());
+    assertEquals(List.of("spec.steps: " + STEPS + " → " + (STEPS + 1)), other.differences());
   }
 
   @Test

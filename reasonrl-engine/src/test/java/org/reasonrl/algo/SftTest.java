@@ -1,6 +1,7 @@
 package org.reasonrl.algo;
 
 import org.reasonrl.train.Optimization;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.reasonrl.job.SpecMismatchException;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Datasets;
@@ -86,6 +88,23 @@ class SftTest {
     // A rerun of a finished run returns its result without training.
     Sft.Result again = new Sft(spec).run(line -> { });
     assertEquals(result.validations(), again.validations());
+    // The best model is published as the run's model.
+    assertArrayEquals(Files.readAllBytes(result.best().resolve(Checkpoint.WEIGHTS)),
+        Files.readAllBytes(result.model().resolve(Checkpoint.WEIGHTS)));
+    // A changed spec (another base model, another learning rate) is refused, naming the fields;
+    // it neither continues the old run nor rewrites its record.
+    Path otherBase = SupervisedFixtures.tinyCheckpoint(temp.resolve("other-base"), 6);
+    SftSpec changed = new SftSpec(otherBase, data, temp.resolve("sft"), 0, 4,
+        new Optimization(40, 4, 4, 2e-6, 0, 0.0, 1.0, 5, 1000), 5, 2, 1, 1.0, 20, 64, 11);
+    byte[] record = Files.readAllBytes(temp.resolve("sft/run.json"));
+    SpecMismatchException refused = assertThrows(SpecMismatchException.class,
+        () -> new Sft(changed).run(line -> { }));
+    assertEquals(2, refused.differences().size(), refused.differences().toString());
+    assertTrue(refused.differences().get(0).startsWith("spec.checkpoint: "),
+        refused.differences().toString());
+    assertEquals("spec.optimization.learningRate: 1.0E-6 → 2.0E-6",
+        refused.differences().get(1));
+    assertArrayEquals(record, Files.readAllBytes(temp.resolve("sft/run.json")));
   }
 
   @Test
