@@ -326,14 +326,7 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
               questions.get(rollout.promptIndex()).answer(), null).correct();
         }
       } else {
-        List<int[]> sequences = new ArrayList<>(rollouts.size());
-        for (Rollout rollout : rollouts) {
-          int[] sequence = Arrays.copyOf(rollout.promptTokens(),
-              rollout.promptTokens().length + rollout.tokens().length);
-          System.arraycopy(rollout.tokens(), 0, sequence, rollout.promptTokens().length,
-              rollout.tokens().length);
-          sequences.add(sequence);
-        }
+        List<int[]> sequences = rollouts.stream().map(Rollout::sequence).toList();
         double[] scores = orm.scoreFinal(sequences, spec.samplingBatch(),
             Math.max(tokenizer.padId(), 0));
         for (int r = 0; r < scores.length; r++) {

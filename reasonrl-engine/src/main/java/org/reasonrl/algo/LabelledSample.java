@@ -17,8 +17,6 @@ public record LabelledSample(String problemId, boolean heldOut, int sampleIndex,
 
   /** Prompt followed by solution: what the ORM reads. */
   public int[] sequence() {
-    int[] sequence = java.util.Arrays.copyOf(promptTokens, promptTokens.length + tokens.length);
-    System.arraycopy(tokens, 0, sequence, promptTokens.length, tokens.length);
-    return sequence;
+    return org.reasonrl.rollout.Rollout.sequenceOf(promptTokens, tokens);
   }
 }

@@ -139,17 +139,42 @@ public final class Answers {
         }
       }
       if (!annotated) {
-        Matcher number = NUMBER.matcher(line);
-        String last = null;
-        while (number.find()) {
-          last = number.group();
-        }
+        BigDecimal last = lastNumber(line);
         if (last != null) {
-          values.add(numericValue(last));
+          values.add(last);
         }
       }
     }
     return values;
+  }
+
+  /**
+   * The result of one generated step (a line), for matching against {@link
+   * #referenceStepValues}: the result of its last calculator annotation with a numeric result
+   * ({@code <<12+5=17>>} gives 17), else its last number, else {@code null}. One value a line,
+   * where the reference side takes every annotation: a step earns at most once.
+   */
+  public static BigDecimal stepResult(String line) {
+    Matcher annotation = ANNOTATION.matcher(line);
+    BigDecimal result = null;
+    while (annotation.find()) {
+      String body = annotation.group(1);
+      int eq = body.lastIndexOf('=');
+      BigDecimal value = eq < 0 ? null : numericValue(body.substring(eq + 1));
+      if (value != null) {
+        result = value;
+      }
+    }
+    return result != null ? result : lastNumber(line);
+  }
+
+  private static BigDecimal lastNumber(String line) {
+    Matcher number = NUMBER.matcher(line);
+    String last = null;
+    while (number.find()) {
+      last = number.group();
+    }
+    return last == null ? null : numericValue(last);
   }
 
   /** The calculator annotations of a solution, as {@code expression=result} bodies. */

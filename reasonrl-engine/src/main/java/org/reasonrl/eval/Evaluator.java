@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.reasonrl.data.Problem;
 import org.reasonrl.model.CausalLm;
+import org.reasonrl.reward.OrmFinalReward;
 import org.reasonrl.reward.OutcomeRewardModel;
+import org.reasonrl.reward.TokenRewards;
 import org.reasonrl.data.PromptFormat;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
@@ -52,7 +54,7 @@ public final class Evaluator {
     List<Rollout> sampled = timed(seconds, "sampling", () -> generate(sampler, prompts,
         options.samples(), options.sampling(), options.seed(), "eval samples", log));
     double[] scores = orm == null ? null : timed(seconds, "orm-scoring", () -> score(sampled,
-        options.batchSize()));
+        problems, options.batchSize()));
 
     List<ProblemOutcome> outcomes = new ArrayList<>(problems.size());
     List<SampleRecord> records = new ArrayList<>();
@@ -94,16 +96,11 @@ public final class Evaluator {
     });
   }
 
-  private double[] score(List<Rollout> rollouts, int batchSize) {
-    List<int[]> sequences = new ArrayList<>(rollouts.size());
-    for (Rollout rollout : rollouts) {
-      int[] sequence = new int[rollout.promptTokens().length + rollout.tokens().length];
-      System.arraycopy(rollout.promptTokens(), 0, sequence, 0, rollout.promptTokens().length);
-      System.arraycopy(rollout.tokens(), 0, sequence, rollout.promptTokens().length,
-          rollout.tokens().length);
-      sequences.add(sequence);
-    }
-    return orm.scoreFinal(sequences, batchSize, Math.max(tokenizer.padId(), 0));
+  /** The ORM's final score of each sample (its sparse reward: float32, so held exactly). */
+  private double[] score(List<Rollout> rollouts, List<Problem> problems, int batchSize) {
+    List<TokenRewards> rewards = new OrmFinalReward(orm, batchSize,
+        Math.max(tokenizer.padId(), 0)).scoreByPrompt(rollouts, problems);
+    return rewards.stream().mapToDouble(TokenRewards::total).toArray();
   }
 
   private static SampleRecord record(Problem problem, String kind, int index, Rollout rollout,

@@ -1,8 +1,8 @@
 package org.reasonrl.eval;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import org.reasonrl.data.Answers;
 import org.reasonrl.data.ExtractedAnswer;
+import org.reasonrl.reward.Judgement;
 
 /**
  * One sampled solution of a problem.
@@ -15,9 +15,9 @@ import org.reasonrl.data.ExtractedAnswer;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Sample(String text, ExtractedAnswer answer, boolean correct, Double score) {
 
-  /** Extracts the answer from {@code text} and judges it against {@code gold}. */
+  /** Judges {@code text} against {@code gold} as every reward function does ({@link Judgement}). */
   public static Sample judge(String text, String gold, Double score) {
-    ExtractedAnswer answer = Answers.extract(text);
-    return new Sample(text, answer, Answers.isCorrect(answer, gold), score);
+    Judgement judgement = Judgement.of(text, gold);
+    return new Sample(text, judgement.answer(), judgement.correct(), score);
   }
 }

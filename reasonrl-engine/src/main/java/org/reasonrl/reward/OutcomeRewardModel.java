@@ -18,6 +18,7 @@ import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.CheckpointException;
 import org.reasonrl.model.ScalarHead;
+import org.reasonrl.rollout.Rollout;
 
 /**
  * The outcome reward model (Cobbe et al. 2021): a decoder with a scalar head whose sigmoid at
@@ -165,25 +166,49 @@ public final class OutcomeRewardModel {
   }
 
   /**
-   * Dense ORM rewards (potential-based shaping): the reward of step i is the ORM probability at
-   * the step's last token minus that at the previous step's last token (0 before the first
-   * step), so the rewards sum to the probability at the solution's last token.
+   * Dense ORM rewards (potential-based shaping) of many solutions, scored in one batched pass
+   * ({@link #scoreTokens}): the reward of step i is the ORM probability at the step's last token
+   * minus that at the previous step's last token. The potential before the first step is 0 (not
+   * the score at the prompt's last token), so the rewards sum to the probability at the
+   * solution's last token: the final score, as PAPER.md's dense ORM reward wants.
    *
-   * @param promptTokens the prompt the solution answers
-   * @param completion the solution's tokens
-   * @param stepEnds strictly increasing indices into {@code completion}, each one past a step's
-   *     last token (see {@link #stepEnds}); the last must be {@code completion.length}
+   * @param stepEnds per rollout, strictly increasing indices into its {@link Rollout#tokens()},
+   *     each one past a step's last token (see {@link SolutionSteps#ends}); the last must be the
+   *     number of tokens
    */
+  public List<double[]> stepRewards(List<Rollout> rollouts, List<int[]> stepEnds, int batchSize,
+      int padId) {
+    if (rollouts.size() != stepEnds.size()) {
+      throw new IllegalArgumentException(rollouts.size() + " rollouts but " + stepEnds.size()
+          + " step boundaries");
+    }
+    List<double[]> scores = scoreTokens(rollouts.stream().map(Rollout::sequence).toList(),
+        batchSize, padId);
+    List<double[]> out = new ArrayList<>(rollouts.size());
+    for (int i = 0; i < rollouts.size(); i++) {
+      double[] perToken = scores.get(i);
+      out.add(stepDifferences(Arrays.copyOfRange(perToken,
+          rollouts.get(i).promptTokens().length, perToken.length), stepEnds.get(i)));
+    }
+    return out;
+  }
+
+  /** {@link #stepRewards(List, List, int, int)} of one solution given as prompt and tokens. */
   public double[] stepRewards(int[] promptTokens, int[] completion, int[] stepEnds, int padId) {
-    int[] sequence = Arrays.copyOf(promptTokens, promptTokens.length + completion.length);
-    System.arraycopy(completion, 0, sequence, promptTokens.length, completion.length);
-    double[] scores = scoreTokens(List.of(sequence), 1, padId).get(0);
+    double[] scores = scoreTokens(List.of(Rollout.sequenceOf(promptTokens, completion)), 1, padId)
+        .get(0);
     return stepDifferences(Arrays.copyOfRange(scores, promptTokens.length, scores.length),
         stepEnds);
   }
 
-  /** Per-step differences of {@code completionScores} (one per completion token), see above. */
+  /**
+   * Per-step differences of {@code completionScores} (one per completion token), starting from
+   * a potential of 0, see above. An empty completion has no steps and no rewards.
+   */
   public static double[] stepDifferences(double[] completionScores, int[] stepEnds) {
+    if (completionScores.length == 0 && stepEnds.length == 0) {
+      return new double[0];
+    }
     if (stepEnds.length == 0 || stepEnds[stepEnds.length - 1] != completionScores.length) {
       throw new IllegalArgumentException("step ends " + Arrays.toString(stepEnds) + " must end at"
           + " the completion's length " + completionScores.length);
@@ -204,18 +229,8 @@ public final class OutcomeRewardModel {
     return rewards;
   }
 
-  /**
-   * Step boundaries of a solution: the index after each {@code newlineId} token, and the
-   * completion's length (the last step need not end with a newline).
-   */
+  /** {@link SolutionSteps#ends(int[], java.util.function.IntPredicate)} for one newline token. */
   public static int[] stepEnds(int[] completion, int newlineId) {
-    List<Integer> ends = new ArrayList<>();
-    for (int t = 0; t < completion.length; t++) {
-      if (completion[t] == newlineId && t + 1 < completion.length) {
-        ends.add(t + 1);
-      }
-    }
-    ends.add(completion.length);
-    return ends.stream().mapToInt(Integer::intValue).toArray();
+    return SolutionSteps.ends(completion, id -> id == newlineId);
   }
 }

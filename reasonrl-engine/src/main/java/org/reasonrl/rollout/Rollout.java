@@ -24,6 +24,18 @@ public record Rollout(
     String completion,
     StopReason stop) {
 
+  /** The full sequence a scorer reads: {@link #promptTokens()} then {@link #tokens()}. */
+  public int[] sequence() {
+    return sequenceOf(promptTokens, tokens);
+  }
+
+  /** {@code promptTokens} followed by {@code tokens}, for records that keep them apart. */
+  public static int[] sequenceOf(int[] promptTokens, int[] tokens) {
+    int[] sequence = java.util.Arrays.copyOf(promptTokens, promptTokens.length + tokens.length);
+    System.arraycopy(tokens, 0, sequence, promptTokens.length, tokens.length);
+    return sequence;
+  }
+
   /** Sum of {@link #logprobs()}: the model's log-likelihood of the completion. */
   public double totalLogprob() {
     double sum = 0;

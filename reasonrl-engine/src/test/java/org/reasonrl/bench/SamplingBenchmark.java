@@ -93,17 +93,14 @@ public final class SamplingBenchmark {
     long start = System.nanoTime();
     for (int from = 0; from < rollouts.size(); from += batch) {
       List<Rollout> part = rollouts.subList(from, Math.min(rollouts.size(), from + batch));
-      int width = part.stream().mapToInt(r -> r.promptTokens().length + r.tokens().length).max()
-          .orElseThrow();
+      List<int[]> sequences = part.stream().map(Rollout::sequence).toList();
+      int width = sequences.stream().mapToInt(s -> s.length).max().orElseThrow();
       int[][] ids = new int[part.size()][width];
       int[][] mask = new int[part.size()][width];
       for (int i = 0; i < part.size(); i++) {
-        Rollout r = part.get(i);
-        int length = r.promptTokens().length + r.tokens().length;
-        int offset = width - length;
-        System.arraycopy(r.promptTokens(), 0, ids[i], offset, r.promptTokens().length);
-        System.arraycopy(r.tokens(), 0, ids[i], offset + r.promptTokens().length,
-            r.tokens().length);
+        int[] sequence = sequences.get(i);
+        int offset = width - sequence.length;
+        System.arraycopy(sequence, 0, ids[i], offset, sequence.length);
         Arrays.fill(mask[i], offset, width, 1);
       }
       try (NDManager step = manager.newSubManager()) {

@@ -92,6 +92,17 @@ class AnswersTest {
   }
 
   @Test
+  void aGeneratedStepsResultIsItsLastAnnotatedResultElseItsLastNumber() {
+    assertEquals(new BigDecimal("12"), Answers.stepResult("Mia earns 3 * 4 = $<<3*4=12>>12."));
+    assertEquals(new BigDecimal("7"), Answers.stepResult("Then <<2*3=6>>6 and <<6+1=7>>7.\n"));
+    assertEquals(new BigDecimal("3"), Answers.stepResult("Mia has 12 apples and 3 bags."));
+    assertEquals(new BigDecimal("1000"), Answers.stepResult("She has 1,000 coins."));
+    // An annotation without a numeric result does not count; the line's last number does.
+    assertEquals(new BigDecimal("9"), Answers.stepResult("So <<4+5=>> is 9"));
+    assertNull(Answers.stepResult("No numbers here.\n"));
+  }
+
+  @Test
   void calculatorEvaluatesAnnotationsIndependently() {
     assertEquals(0, new BigDecimal("24").compareTo(Calculator.evaluate("48/2")));
     assertEquals(0, new BigDecimal("-7").compareTo(Calculator.evaluate("2-(3+6)")));
