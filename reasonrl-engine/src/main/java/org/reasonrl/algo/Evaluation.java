@@ -26,7 +26,7 @@ import org.reasonrl.data.PromptFormat;
 import org.reasonrl.run.Json;
 import org.reasonrl.job.Job;
 import org.reasonrl.job.JobContext;
-import org.reasonrl.job.JobRunner;
+import org.reasonrl.job.JobDefinition;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.text.Tokenizer;
@@ -59,39 +59,10 @@ public final class Evaluation implements Job<Evaluation.Report> {
   private record Inputs(PolicyCheckpoint policy, ProblemSet set, List<Problem> problems,
       PromptFormat format) {}
 
-  /** Runs (or returns the finished result of) this evaluation. */
-  public Report run(Consumer<String> log) {
-    return JobRunner.run(this, log);
-  }
-
   @Override
-  public String goal() {
-    return "eval";
-  }
-
-  @Override
-  public Path output() {
-    return spec.output();
-  }
-
-  @Override
-  public Object identity() {
-    return spec;
-  }
-
-  @Override
-  public long seed() {
-    return spec.options().seed();
-  }
-
-  @Override
-  public Class<Report> resultType() {
-    return Report.class;
-  }
-
-  @Override
-  public String resultFile() {
-    return RESULT_FILE;
+  public JobDefinition<Report> definition() {
+    return JobDefinition.of("eval", spec.output(), spec, spec.options().seed(), Report.class)
+        .withResultFile(RESULT_FILE);
   }
 
   @Override

@@ -20,13 +20,16 @@ import org.reasonrl.data.PromptFormat;
 import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.eval.EvalResult;
 import org.reasonrl.eval.Evaluator;
-import org.reasonrl.eval.Sample;
 import org.reasonrl.job.Job;
 import org.reasonrl.job.JobContext;
-import org.reasonrl.job.JobRunner;
+import org.reasonrl.job.JobDefinition;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
+import org.reasonrl.reward.CorrectnessReward;
+import org.reasonrl.reward.OrmFinalReward;
 import org.reasonrl.reward.OutcomeRewardModel;
+import org.reasonrl.reward.RewardFunction;
+import org.reasonrl.reward.TokenRewards;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
 import org.reasonrl.rollout.SamplingOptions;
@@ -110,34 +113,9 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
   private record Inputs(PolicyCheckpoint policy, List<Problem> questions,
       List<Problem> references, List<Problem> evalProblems) {}
 
-  /** Runs (or resumes, or returns the finished result of) this EI run. */
-  public Result run(Consumer<String> log) {
-    return JobRunner.run(this, log);
-  }
-
   @Override
-  public String goal() {
-    return "ei";
-  }
-
-  @Override
-  public Path output() {
-    return spec.output();
-  }
-
-  @Override
-  public Object identity() {
-    return spec;
-  }
-
-  @Override
-  public long seed() {
-    return spec.seed();
-  }
-
-  @Override
-  public Class<Result> resultType() {
-    return Result.class;
+  public JobDefinition<Result> definition() {
+    return JobDefinition.of("ei", spec.output(), spec, spec.seed(), Result.class);
   }
 
   @Override
@@ -318,20 +296,15 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
                 done[0] += n;
                 progress.update(done[0], "");
               });
+      // The round's test is a reward: a correct final answer, or (ORM EI) an ORM score of at
+      // least the threshold at the final token.
+      RewardFunction test = orm == null ? new CorrectnessReward()
+          : new OrmFinalReward(orm, spec.samplingBatch(), Math.max(tokenizer.padId(), 0));
+      List<TokenRewards> rewards = test.scoreByPrompt(rollouts, questions);
       boolean[] accepted = new boolean[rollouts.size()];
-      if (orm == null) {
-        for (int r = 0; r < rollouts.size(); r++) {
-          Rollout rollout = rollouts.get(r);
-          accepted[r] = Sample.judge(rollout.completion(),
-              questions.get(rollout.promptIndex()).answer(), null).correct();
-        }
-      } else {
-        List<int[]> sequences = rollouts.stream().map(Rollout::sequence).toList();
-        double[] scores = orm.scoreFinal(sequences, spec.samplingBatch(),
-            Math.max(tokenizer.padId(), 0));
-        for (int r = 0; r < scores.length; r++) {
-          accepted[r] = scores[r] >= spec.ormThreshold();
-        }
+      for (int r = 0; r < accepted.length; r++) {
+        accepted[r] = orm == null ? rewards.get(r).correct()
+            : rewards.get(r).total() >= spec.ormThreshold();
       }
       return SolutionFilter.select(questions, rollouts, accepted, previous, i, tokenizer.eosId());
     }

@@ -1,5 +1,6 @@
 package org.reasonrl.algo;
 
+import org.reasonrl.reward.Judgement;
 import org.reasonrl.reward.OrmMetrics;
 import org.reasonrl.reward.OutcomeRewardModel;
 import ai.djl.ndarray.NDManager;
@@ -18,9 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.reasonrl.data.Answers;
 import org.reasonrl.data.Datasets;
-import org.reasonrl.data.ExtractedAnswer;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.ProblemSet;
 import org.reasonrl.eval.EvalResult;
@@ -42,7 +41,7 @@ import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
 import org.reasonrl.job.Job;
 import org.reasonrl.job.JobContext;
-import org.reasonrl.job.JobRunner;
+import org.reasonrl.job.JobDefinition;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.text.Tokenizer;
@@ -112,34 +111,9 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
   private record Inputs(PolicyCheckpoint policy, ProblemSet set, List<Problem> problems,
       boolean[] heldOut) {}
 
-  /** Runs (or resumes, or returns the finished result of) this ORM run. */
-  public Report run(Consumer<String> log) {
-    return JobRunner.run(this, log);
-  }
-
   @Override
-  public String goal() {
-    return "orm";
-  }
-
-  @Override
-  public Path output() {
-    return spec.output();
-  }
-
-  @Override
-  public Object identity() {
-    return spec;
-  }
-
-  @Override
-  public long seed() {
-    return spec.seed();
-  }
-
-  @Override
-  public Class<Report> resultType() {
-    return Report.class;
+  public JobDefinition<Report> definition() {
+    return JobDefinition.of("orm", spec.output(), spec, spec.seed(), Report.class);
   }
 
   @Override
@@ -263,10 +237,11 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
     List<LabelledSample> out = new ArrayList<>(rollouts.size());
     for (Rollout rollout : rollouts) {
       Problem problem = problems.get(rollout.promptIndex());
-      ExtractedAnswer answer = Answers.extract(rollout.completion());
+      // Labelled by the same judgement as every correctness reward and evaluation.
+      Judgement judgement = Judgement.of(rollout.completion(), problem.answer());
       out.add(new LabelledSample(problem.id(), heldOut[rollout.promptIndex()],
           rollout.sampleIndex(), rollout.promptTokens(), rollout.tokens(), rollout.completion(),
-          answer.normalized(), Answers.isCorrect(answer, problem.answer())));
+          judgement.answer().normalized(), judgement.correct()));
     }
     return out;
   }

@@ -28,7 +28,7 @@ import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
 import org.reasonrl.job.Job;
 import org.reasonrl.job.JobContext;
-import org.reasonrl.job.JobRunner;
+import org.reasonrl.job.JobDefinition;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
 
@@ -53,34 +53,9 @@ public final class Pretrain implements Job<Pretrain.Result> {
   public record Result(Path model, long parameters, int documents, int droppedDocuments,
       TrainingResult training) {}
 
-  /** Runs (or resumes, or returns the finished result of) this pretraining run. */
-  public Result run(Consumer<String> log) {
-    return JobRunner.run(this, log);
-  }
-
   @Override
-  public String goal() {
-    return "pretrain";
-  }
-
-  @Override
-  public Path output() {
-    return spec.output();
-  }
-
-  @Override
-  public Object identity() {
-    return spec;
-  }
-
-  @Override
-  public long seed() {
-    return spec.seed();
-  }
-
-  @Override
-  public Class<Result> resultType() {
-    return Result.class;
+  public JobDefinition<Result> definition() {
+    return JobDefinition.of("pretrain", spec.output(), spec, spec.seed(), Result.class);
   }
 
   @Override

@@ -34,7 +34,7 @@ import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
 import org.reasonrl.job.Job;
 import org.reasonrl.job.JobContext;
-import org.reasonrl.job.JobRunner;
+import org.reasonrl.job.JobDefinition;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.text.Tokenizer;
@@ -91,34 +91,9 @@ public final class Sft implements Job<Sft.Result> {
     }
   }
 
-  /** Runs (or resumes, or returns the finished result of) this SFT run. */
-  public Result run(Consumer<String> log) {
-    return JobRunner.run(this, log);
-  }
-
   @Override
-  public String goal() {
-    return "sft";
-  }
-
-  @Override
-  public Path output() {
-    return spec.output();
-  }
-
-  @Override
-  public Object identity() {
-    return spec;
-  }
-
-  @Override
-  public long seed() {
-    return spec.seed();
-  }
-
-  @Override
-  public Class<Result> resultType() {
-    return Result.class;
+  public JobDefinition<Result> definition() {
+    return JobDefinition.of("sft", spec.output(), spec, spec.seed(), Result.class);
   }
 
   @Override

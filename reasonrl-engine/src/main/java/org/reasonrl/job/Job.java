@@ -1,6 +1,7 @@
 package org.reasonrl.job;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * One goal's work. A job only says what it is and does its work; {@link JobRunner} owns what
@@ -10,31 +11,15 @@ import java.nio.file.Path;
  * <p>Contract: {@link #validate()} reads and checks every input and writes nothing;
  * {@link #run(JobContext)} resumes from whatever the locked run directory holds (a rerun after a
  * crash ends where an uninterrupted run would) and returns the result, which the runner writes
- * to {@link #resultFile()}. A rerun of a finished run with the same identity returns that file's
- * result without running again.
+ * to the definition's result file. A rerun of a finished run with the same identity returns
+ * that file's result without running again.
  *
  * @param <R> the result, a Jackson-serialisable record
  */
 public interface Job<R> {
 
-  /** The goal's name, e.g. {@code sft}: recorded in {@code run.json} and {@code spec.json}. */
-  String goal();
-
-  /** The run directory. */
-  Path output();
-
-  /**
-   * What makes this run this run: any Jackson-serialisable value (usually the spec record).
-   * Stored in {@code spec.json}; a rerun on the same output must match it field for field. A
-   * top-level {@code output} field is ignored (the directory is the output).
-   */
-  Object identity();
-
-  /** The seed recorded in {@code run.json}. */
-  long seed();
-
-  /** The result type, to read a finished run's result back. */
-  Class<R> resultType();
+  /** What this job is: goal, output, identity, seed, result type. */
+  JobDefinition<R> definition();
 
   /** Checks every input (files, parameters, their consistency); must not write anything. */
   default void validate() {}
@@ -42,21 +27,16 @@ public interface Job<R> {
   /** The work, in the locked run directory. */
   R run(JobContext context);
 
-  /** Where the result is written; {@code result.json} unless a goal documents another name. */
-  default String resultFile() {
-    return org.reasonrl.run.RunDirectory.RESULT_FILE;
-  }
-
-  /** Whether the job needs libtorch (rendering a report does not). */
-  default boolean needsEngine() {
-    return true;
-  }
-
   /**
    * Whether a finished result still describes the inputs as they are now. Default yes; an
    * evaluation says no once its checkpoint was rewritten after it, and is then run again.
    */
   default boolean finishedResultIsCurrent(R finished, Path resultFile) {
     return true;
+  }
+
+  /** Runs (or resumes, or returns the finished result of) this job: {@link JobRunner#run}. */
+  default R run(Consumer<String> log) {
+    return JobRunner.run(this, log);
   }
 }

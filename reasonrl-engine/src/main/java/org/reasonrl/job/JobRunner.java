@@ -33,25 +33,27 @@ public final class JobRunner {
 
   public static <R> R run(Job<R> job, Consumer<String> log) {
     Objects.requireNonNull(log, "log");
-    RuntimeInfo runtime = job.needsEngine() ? EngineRuntime.ensureStarted() : null;
-    checkOutput(job.output());
+    JobDefinition<R> definition = job.definition();
+    RuntimeInfo runtime = definition.needsEngine() ? EngineRuntime.ensureStarted() : null;
+    checkOutput(definition.output());
     job.validate();
-    try (RunDirectory run = RunDirectory.open(job.output())) {
-      SpecIdentity.claim(run, job.goal(), job.identity());
-      Path resultFile = run.resolve(job.resultFile());
+    try (RunDirectory run = RunDirectory.open(definition.output())) {
+      SpecIdentity.claim(run, definition.goal(), definition.identity());
+      Path resultFile = run.resolve(definition.resultFile());
       if (Files.isRegularFile(resultFile)
           && RunRecord.FINISHED.equals(RunRecord.statusOf(run))) {
-        R finished = JobContext.read(resultFile, job.resultType());
+        R finished = JobContext.read(resultFile, definition.resultType());
         if (job.finishedResultIsCurrent(finished, resultFile)) {
-          log.accept(job.goal() + " already finished in " + run.root() + "; returning its "
-              + job.resultFile());
+          log.accept(definition.goal() + " already finished in " + run.root() + "; returning its "
+              + definition.resultFile());
           return finished;
         }
       }
-      RunRecord record = new RunRecord(run, job.goal(), runtime, job.seed(), job.identity());
+      RunRecord record = new RunRecord(run, definition.goal(), runtime, definition.seed(),
+          definition.identity());
       try {
         R result = job.run(new JobContext(run, record, runtime, log));
-        run.writeJson(job.resultFile(), result);
+        run.writeJson(definition.resultFile(), result);
         record.finished();
         return result;
       } catch (RuntimeException | Error e) {

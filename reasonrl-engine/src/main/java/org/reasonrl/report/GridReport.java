@@ -69,13 +69,19 @@ public final class GridReport {
     return output;
   }
 
-  private static JsonNode read(ReportEntry entry) {
+  /** The eval.json an entry names (its directory's, or the file itself); it must exist. */
+  static Path evaluationFile(ReportEntry entry) {
     Path file = Files.isDirectory(entry.evaluation())
         ? entry.evaluation().resolve(Evaluation.RESULT_FILE) : entry.evaluation();
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("report entry '" + entry.label() + "': no evaluation at "
           + file);
     }
+    return file;
+  }
+
+  private static JsonNode read(ReportEntry entry) {
+    Path file = evaluationFile(entry);
     try {
       JsonNode root = Json.mapper().readTree(file.toFile());
       if (!root.path("result").path("passAtK").isObject()) {

@@ -54,7 +54,7 @@ class LayersTest {
         .whereLayer("job").mayOnlyAccessLayers("model", "run", "runtime")
         .whereLayer("algo").mayOnlyAccessLayers("job", "train", "eval", "reward", "rollout",
             "model", "data", "text", "run", "runtime")
-        .whereLayer("report").mayOnlyAccessLayers("algo", "eval", "run", "runtime")
+        .whereLayer("report").mayOnlyAccessLayers("algo", "job", "eval", "run", "runtime")
         .check(engine);
   }
 

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.reasonrl.job.SpecMismatchException;
 import org.junit.jupiter.api.io.TempDir;
+import org.reasonrl.run.Json;
 
 class GridReportTest {
 
@@ -67,6 +70,32 @@ class GridReportTest {
         List.of(new ReportEntry("x", dir.resolve("other.json"))), dir.resolve("r.html")));
     assertThrows(IllegalArgumentException.class, () -> ReportEntry.parse("no-equals", dir));
     assertFalse(Files.exists(dir.resolve("r.html")));
+  }
+
+  @Test
+  void theReportGoalRecordsItsRunRendersEveryTimeAndRefusesOtherRowsOnItsDirectory()
+      throws IOException {
+    Path sft = eval("sft", "{\"problems\":10,\"k\":4,\"samplesPerProblem\":4,"
+        + "\"maj1\":{\"value\":0.5,\"ciLow\":0.2,\"ciHigh\":0.8,\"n\":10},"
+        + "\"passAtK\":{\"value\":0.7,\"ciLow\":0.4,\"ciHigh\":0.9,\"n\":10}}");
+    Path page = dir.resolve("report/index.html");
+    Report.Result first = new Report("t", List.of(new ReportEntry("SFT", sft)), page)
+        .run(line -> { });
+    assertEquals(new Report.Result(page, 1), first);
+    JsonNode record = Json.mapper().readTree(dir.resolve("report/run.json").toFile());
+    assertEquals("report", record.get("goal").asText());
+    assertEquals("finished", record.get("status").asText());
+    Files.delete(page);
+    new Report("t", List.of(new ReportEntry("SFT", sft)), page).run(line -> { });
+    assertTrue(Files.isRegularFile(page), "rendered again");
+    SpecMismatchException other = assertThrows(SpecMismatchException.class,
+        () -> new Report("t2", List.of(new ReportEntry("SFT", sft)), page).run(line -> { }));
+    assertEquals(List.of("spec.title: \"t\" → \"t2\""), other.differences());
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> new Report("t", List.of(new ReportEntry("EI", dir.resolve("nope"))),
+            dir.resolve("elsewhere/index.html")).run(line -> { }));
+    assertTrue(missing.getMessage().contains("no evaluation at"), missing.getMessage());
+    assertFalse(Files.exists(dir.resolve("elsewhere")), "nothing written for bad input");
   }
 
   private static int count(String text, String part) {
