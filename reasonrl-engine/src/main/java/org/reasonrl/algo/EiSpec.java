@@ -1,8 +1,8 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.train.Optimization;
 import java.nio.file.Path;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.train.Optimization;
 
 /**
  * One {@code reasonrl:ei} run (Expert Iteration, EI_n).

@@ -1,8 +1,8 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.eval.EvalOptions;
 import java.nio.file.Path;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.eval.EvalOptions;
 
 /**
  * One {@code reasonrl:eval} run.

@@ -1,6 +1,5 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.reward.OutcomeRewardModel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import java.util.List;
 import org.reasonrl.model.Scalars;
+import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.train.Objective;
 import org.reasonrl.train.SequenceBatch;
 import org.reasonrl.train.TokenizedExample;

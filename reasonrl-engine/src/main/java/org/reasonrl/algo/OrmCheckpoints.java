@@ -1,12 +1,12 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.reward.OutcomeRewardModel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.train.ModelLoader;
 import org.reasonrl.train.ModelSaver;
 

@@ -1,19 +1,8 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.reward.Judgement;
-import org.reasonrl.reward.OrmMetrics;
-import org.reasonrl.reward.OutcomeRewardModel;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.ParameterList;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,34 +12,22 @@ import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.ProblemSet;
 import org.reasonrl.eval.EvalResult;
-import org.reasonrl.eval.Metrics;
-import org.reasonrl.eval.ProblemOutcome;
-import org.reasonrl.eval.Sample;
-import org.reasonrl.model.CausalLm;
-import org.reasonrl.model.Checkpoint;
-import org.reasonrl.model.CheckpointException;
-import org.reasonrl.model.LlamaConfig;
-import org.reasonrl.model.ScalarHead;
-import org.reasonrl.data.PromptFormat;
-import org.reasonrl.rollout.Rollout;
-import org.reasonrl.rollout.Sampler;
-import org.reasonrl.rollout.SamplingOptions;
-import org.reasonrl.run.Json;
-import org.reasonrl.run.Progress;
-import org.reasonrl.run.RunDirectory;
-import org.reasonrl.run.RunRecord;
 import org.reasonrl.job.Job;
 import org.reasonrl.job.JobContext;
 import org.reasonrl.job.JobDefinition;
+import org.reasonrl.model.CausalLm;
+import org.reasonrl.model.Checkpoint;
+import org.reasonrl.model.LlamaConfig;
+import org.reasonrl.model.ScalarHead;
+import org.reasonrl.reward.OrmMetrics;
+import org.reasonrl.reward.OutcomeRewardModel;
+import org.reasonrl.run.RunDirectory;
+import org.reasonrl.run.RunRecord;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.text.Tokenizer;
-import org.reasonrl.train.AdamW;
-import org.reasonrl.train.BatchSource;
-import org.reasonrl.train.LearningRateSchedule;
 import org.reasonrl.train.ShuffledOrder;
 import org.reasonrl.train.TrainingLoop;
-import org.reasonrl.train.TrainingOptions;
 import org.reasonrl.train.TrainingResult;
 
 /**
@@ -72,8 +49,6 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
   public static final String SPEC_FILE = org.reasonrl.job.SpecIdentity.FILE;
   public static final String SAMPLES_FILE = "samples.jsonl";
   public static final String MODEL_DIR = PublishedModel.DIR;
-
-  private static final int BOOTSTRAP_RESAMPLES = 1000;
 
   private final OrmSpec spec;
   private TrainingLoop.StepListener listener;
@@ -125,7 +100,7 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
       problems = problems.subList(0, spec.maxProblems());
     }
     inputs = new Inputs(policy, set, problems,
-        heldOutQuestions(problems.size(), spec.heldOutShare(), spec.seed()));
+        OrmSamples.heldOutQuestions(problems.size(), spec.heldOutShare(), spec.seed()));
   }
 
   @Override
@@ -151,11 +126,11 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
       List<LabelledSample> samples;
       long start = System.nanoTime();
       if (reused) {
-        samples = readSamples(run.resolve(SAMPLES_FILE), problems, heldOut);
+        samples = new OrmSamples(spec).read(run.resolve(SAMPLES_FILE), problems, heldOut);
         log.accept("Reusing " + samples.size() + " labelled samples from "
             + run.resolve(SAMPLES_FILE));
       } else {
-        samples = sample(policy, tokenizer, problems, heldOut, log);
+        samples = new OrmSamples(spec).sample(policy, tokenizer, problems, heldOut, log);
         run.writeJsonLines(SAMPLES_FILE, samples);
       }
       record.recordStage("sampling", java.time.Duration.ofNanos(System.nanoTime() - start));
@@ -173,21 +148,22 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
           ShuffledOrder.mix(spec.seed(), 0x4F524DL));
       OutcomeRewardModel orm = new OutcomeRewardModel(policy, head);
       int pad = Math.max(tokenizer.padId(), 0);
+      OrmHeldOut heldOutEval = new OrmHeldOut(spec);
       Map<String, Problem> byId = new LinkedHashMap<>();
       problems.forEach(p -> byId.put(p.id(), p));
 
       HeldOut initial = validation.isEmpty() ? null
-          : record.stage("initial-eval", () -> evaluate(orm, validation, byId, pad));
+          : record.stage("initial-eval", () -> heldOutEval.evaluate(orm, validation, byId, pad));
 
       // ---- fine-tune
       start = System.nanoTime();
-      TrainingResult result = record.stage("train", () -> train(orm, train, trainPositive, pad,
-          run, tokenizerFile, manager, log));
+      TrainingResult result = record.stage("train", () -> new OrmTrainer(spec, listener)
+          .train(orm, train, trainPositive, pad, run, tokenizerFile, manager, log));
       seconds.put("train", (System.nanoTime() - start) / 1e9);
 
       start = System.nanoTime();
       HeldOut trained = validation.isEmpty() ? null
-          : record.stage("eval", () -> evaluate(orm, validation, byId, pad));
+          : record.stage("eval", () -> heldOutEval.evaluate(orm, validation, byId, pad));
       seconds.put("eval", (System.nanoTime() - start) / 1e9);
       Path model = run.writeDirectory(MODEL_DIR, dir -> orm.save(dir, tokenizerFile));
 
@@ -207,158 +183,7 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
    * of a seeded permutation, so the split is by question and the same for every rerun.
    */
   public static boolean[] heldOutQuestions(int questions, double share, long seed) {
-    int held = share <= 0 ? 0 : Math.max(1, (int) Math.round(share * questions));
-    if (held >= questions) {
-      throw new IllegalArgumentException("holding out " + held + " of " + questions
-          + " questions leaves none to train on: use more questions or a smaller heldOutShare");
-    }
-    boolean[] out = new boolean[questions];
-    ShuffledOrder order = new ShuffledOrder(ShuffledOrder.mix(seed, 0x53504C4954L), questions);
-    for (int i = 0; i < held; i++) {
-      out[order.index(i)] = true;
-    }
-    return out;
-  }
-
-  private List<LabelledSample> sample(CausalLm policy, Tokenizer tokenizer,
-      List<Problem> problems, boolean[] heldOut, Consumer<String> log) {
-    PromptFormat format = PromptFormat.zeroShot();
-    List<String> prompts = problems.stream().map(p -> format.prompt(p.question())).toList();
-    int k = spec.samplesPerProblem();
-    Progress progress = Progress.lines("orm samples", (long) prompts.size() * k, "solutions",
-        log);
-    long[] done = {0};
-    List<Rollout> rollouts = new Sampler(policy, tokenizer).sample(prompts, k,
-        SamplingOptions.sampling(spec.temperature(), spec.maxNewTokens(),
-            spec.samplingBatchSize()), spec.seed(), n -> {
-              done[0] += n;
-              progress.update(done[0], "");
-            });
-    List<LabelledSample> out = new ArrayList<>(rollouts.size());
-    for (Rollout rollout : rollouts) {
-      Problem problem = problems.get(rollout.promptIndex());
-      // Labelled by the same judgement as every correctness reward and evaluation.
-      Judgement judgement = Judgement.of(rollout.completion(), problem.answer());
-      out.add(new LabelledSample(problem.id(), heldOut[rollout.promptIndex()],
-          rollout.sampleIndex(), rollout.promptTokens(), rollout.tokens(), rollout.completion(),
-          judgement.answer().normalized(), judgement.correct()));
-    }
-    return out;
-  }
-
-  private List<LabelledSample> readSamples(Path file, List<Problem> problems, boolean[] heldOut) {
-    List<LabelledSample> out = new ArrayList<>();
-    try {
-      int line = 0;
-      for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        line++;
-        if (!text.isBlank()) {
-          try {
-            out.add(Json.mapper().readValue(text, LabelledSample.class));
-          } catch (IOException e) {
-            throw new IllegalArgumentException(file + " line " + line + " is not a labelled"
-                + " sample: " + e.getMessage(), e);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-    int k = spec.samplesPerProblem();
-    if (out.size() != problems.size() * k) {
-      throw new IllegalArgumentException(file + " holds " + out.size() + " samples but this run"
-          + " has " + problems.size() + " questions × K=" + k + "; delete it or use another"
-          + " output directory");
-    }
-    for (int i = 0; i < out.size(); i++) {
-      LabelledSample s = out.get(i);
-      int q = i / k;
-      if (!s.problemId().equals(problems.get(q).id()) || s.heldOut() != heldOut[q]
-          || s.sampleIndex() != i % k) {
-        throw new IllegalArgumentException(file + " line " + (i + 1) + " is sample "
-            + s.sampleIndex() + " of question " + s.problemId() + " but this run expects sample "
-            + (i % k) + " of " + problems.get(q).id());
-      }
-    }
-    return out;
-  }
-
-  private TrainingResult train(OutcomeRewardModel orm, List<LabelledSample> train,
-      double positiveShare, int pad, RunDirectory run, Path tokenizerFile, NDManager manager,
-      Consumer<String> log) {
-    float[] weights = new float[train.size()];
-    for (int i = 0; i < weights.length; i++) {
-      // Balanced: each class carries half the loss. Undefined with one class: leave weights 1.
-      boolean balance = spec.balanceClasses() && positiveShare > 0 && positiveShare < 1;
-      weights[i] = !balance ? 1f : (float) (0.5 / (train.get(i).correct() ? positiveShare
-          : 1 - positiveShare));
-    }
-    ShuffledOrder order = new ShuffledOrder(spec.seed(), train.size());
-    int micro = Math.min(spec.microBatchSize(), spec.batchSize());
-    BatchSource<OrmBatch> batches = step -> {
-      int[] indices = order.batch(step, spec.batchSize());
-      List<OrmBatch> out = new ArrayList<>();
-      for (int from = 0; from < indices.length; from += micro) {
-        int[] part = Arrays.copyOfRange(indices, from, Math.min(indices.length, from + micro));
-        List<LabelledSample> rows = new ArrayList<>(part.length);
-        float[] rowWeights = new float[part.length];
-        for (int i = 0; i < part.length; i++) {
-          rows.add(train.get(part[i]));
-          rowWeights[i] = weights[part[i]];
-        }
-        out.add(OrmBatch.of(rows, rowWeights, pad));
-      }
-      return out;
-    };
-    TrainingOptions options = new TrainingOptions(spec.steps(),
-        new LearningRateSchedule(spec.learningRate(), Math.min(spec.warmupSteps(), spec.steps()),
-            spec.steps(), LearningRateSchedule.Decay.COSINE, spec.learningRate() / 10),
-        new AdamW.Config(0.9, 0.999, 1e-8, spec.weightDecay(), false), spec.maxGradNorm(),
-        spec.logEvery(), spec.checkpointEvery(), spec.seed());
-    Map<String, Parameter> parameters = new LinkedHashMap<>(orm.backbone().namedParameters());
-    parameters.putAll(orm.head().namedParameters());
-    OrmCheckpoints checkpoints = new OrmCheckpoints(orm, tokenizerFile);
-    return TrainingLoop.builder(options, new ParameterList(parameters), batches,
-            OrmBatch.objective(orm))
-        .runDirectory(run)
-        .checkpoints(checkpoints, checkpoints)
-        .progress(Progress.lines("orm train", spec.steps(), "steps", log))
-        .listener(listener)
-        .build()
-        .run(manager);
-  }
-
-  /** Final-token metrics, token BCE, and rerank@K / maj@K / pass@K on the held-out samples. */
-  private HeldOut evaluate(OutcomeRewardModel orm, List<LabelledSample> samples,
-      Map<String, Problem> problems, int pad) {
-    List<int[]> sequences = samples.stream().map(LabelledSample::sequence).toList();
-    List<double[]> perToken = orm.scoreTokens(sequences, spec.samplingBatchSize(), pad);
-    double[] finals = new double[samples.size()];
-    boolean[] labels = new boolean[samples.size()];
-    double tokenBce = 0;
-    long tokens = 0;
-    for (int i = 0; i < samples.size(); i++) {
-      LabelledSample s = samples.get(i);
-      double[] scores = perToken.get(i);
-      finals[i] = scores[scores.length - 1];
-      labels[i] = s.correct();
-      for (int t = s.promptTokens().length; t < scores.length; t++) {
-        tokenBce += OrmMetrics.bce(scores[t], s.correct());
-        tokens++;
-      }
-    }
-    int k = spec.samplesPerProblem();
-    List<ProblemOutcome> outcomes = new ArrayList<>();
-    for (int start = 0; start < samples.size(); start += k) {
-      Problem problem = problems.get(samples.get(start).problemId());
-      List<Sample> judged = new ArrayList<>(k);
-      for (int i = start; i < start + k; i++) {
-        judged.add(Sample.judge(samples.get(i).completion(), problem.answer(), finals[i]));
-      }
-      outcomes.add(new ProblemOutcome(problem.id(), problem.answer(), null, judged));
-    }
-    return new HeldOut(OrmMetrics.of(finals, labels, tokenBce, tokens),
-        Metrics.evaluate(outcomes, k, spec.seed(), BOOTSTRAP_RESAMPLES));
+    return OrmSamples.heldOutQuestions(questions, share, seed);
   }
 
   /** Two lines: calibration and ranking, before and after training. */

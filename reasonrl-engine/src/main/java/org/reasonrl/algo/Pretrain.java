@@ -1,12 +1,5 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.train.HfCheckpoints;
-import org.reasonrl.train.Optimization;
-import org.reasonrl.train.SequenceBatch;
-import org.reasonrl.train.SupervisedBatches;
-import org.reasonrl.train.TokenizedExample;
-import org.reasonrl.train.TrainingLoop;
-import org.reasonrl.train.TrainingResult;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,21 +9,28 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.PretrainCorpus;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.data.SyntheticOptions;
 import org.reasonrl.data.WordLevelTokenizerJson;
-import org.reasonrl.model.CausalLm;
-import org.reasonrl.model.Checkpoint;
-import org.reasonrl.model.LlamaConfig;
-import org.reasonrl.data.PromptFormat;
-import org.reasonrl.run.Progress;
-import org.reasonrl.run.RunDirectory;
-import org.reasonrl.run.RunRecord;
 import org.reasonrl.job.Job;
 import org.reasonrl.job.JobContext;
 import org.reasonrl.job.JobDefinition;
+import org.reasonrl.model.CausalLm;
+import org.reasonrl.model.Checkpoint;
+import org.reasonrl.model.LlamaConfig;
+import org.reasonrl.run.Progress;
+import org.reasonrl.run.RunDirectory;
+import org.reasonrl.run.RunRecord;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.train.HfCheckpoints;
+import org.reasonrl.train.Optimization;
+import org.reasonrl.train.SequenceBatch;
+import org.reasonrl.train.SupervisedBatches;
+import org.reasonrl.train.TokenizedExample;
+import org.reasonrl.train.TrainingLoop;
+import org.reasonrl.train.TrainingResult;
 
 /**
  * The {@code reasonrl:pretrain} job: writes the embedded tokenizer, creates a model and trains it

@@ -1,8 +1,8 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.train.Optimization;
 import java.nio.file.Path;
 import org.reasonrl.model.LlamaConfig;
+import org.reasonrl.train.Optimization;
 
 /**
  * One {@code reasonrl:pretrain} run: the embedded base model trained from scratch on

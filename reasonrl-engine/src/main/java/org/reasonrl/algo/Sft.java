@@ -1,13 +1,5 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.train.HfCheckpoints;
-import org.reasonrl.train.Optimization;
-import org.reasonrl.train.SequenceBatch;
-import org.reasonrl.train.ShuffledOrder;
-import org.reasonrl.train.SupervisedBatches;
-import org.reasonrl.train.TokenizedExample;
-import org.reasonrl.train.TrainingLoop;
-import org.reasonrl.train.TrainingState;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,30 +13,39 @@ import java.util.function.Consumer;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.ProblemSet;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.eval.EvalResult;
 import org.reasonrl.eval.Evaluator;
+import org.reasonrl.job.Job;
+import org.reasonrl.job.JobContext;
+import org.reasonrl.job.JobDefinition;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
-import org.reasonrl.data.PromptFormat;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
-import org.reasonrl.job.Job;
-import org.reasonrl.job.JobContext;
-import org.reasonrl.job.JobDefinition;
 import org.reasonrl.runtime.EngineRuntime;
-import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.train.HfCheckpoints;
+import org.reasonrl.train.Optimization;
+import org.reasonrl.train.SequenceBatch;
+import org.reasonrl.train.ShuffledOrder;
+import org.reasonrl.train.SupervisedBatches;
+import org.reasonrl.train.TokenizedExample;
+import org.reasonrl.train.TrainingLoop;
+import org.reasonrl.train.TrainingState;
 
 /**
  * The {@code reasonrl:sft} job: supervised fine-tuning on reference solutions (loss on the
  * solution only), validated every {@code evalEvery} steps on a held-out split of the training
  * problems (greedy maj@1, maj@K and pass@K from K samples, validation loss), keeping the best
  * model by maj@1 in {@code output/best} and stopping after {@code patience} validations without
- * improvement. The starting model is validated too (step 0). The validation history, {@code validation.jsonl}, shows the SFT trade-off.
+ * improvement. The starting model is validated too (step 0). The validation history,
+ * {@code validation.jsonl}, shows the SFT trade-off. The best model is published as
+ * {@code output/model}.
  *
  * <p>Resume: validations coincide with checkpoints, and the validation history, best score and
  * early-stopping counter live in {@code sft-state.json}, rewritten atomically after each
@@ -336,7 +337,8 @@ public final class Sft implements Job<Sft.Result> {
     private Result result() {
       long last = state.validations().isEmpty() ? 0
           : state.validations().get(state.validations().size() - 1).step();
-      return new Result(run.resolve(PublishedModel.DIR), run.resolve(BEST_DIR), state.bestStep(), state.bestMaj1(),
+      return new Result(run.resolve(PublishedModel.DIR), run.resolve(BEST_DIR), state.bestStep(),
+          state.bestMaj1(),
           state.stoppedEarly(), last, train.examples().size(), validation.examples().size(),
           train.dropped() + validation.dropped(), state.validations());
     }

@@ -1,6 +1,5 @@
 package org.reasonrl.rollout;
 
-import org.reasonrl.data.PromptFormat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -11,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.KvCache;
 import org.reasonrl.runtime.EngineRuntime;

@@ -123,7 +123,8 @@ public final class RunRecord {
 
   public Snapshot snapshot() {
     return new Snapshot(goal, runtime, seed, config, started.toString(),
-        ended == null ? null : ended.toString(), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stageSeconds)), status, failure);
+        ended == null ? null : ended.toString(),
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stageSeconds)), status, failure);
   }
 
   private void write() {

@@ -1,6 +1,5 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.train.Optimization;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +15,7 @@ import org.reasonrl.model.Checkpoint;
 import org.reasonrl.rollout.ScriptedModel;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.train.Optimization;
 
 /**
  * A policy that answers {@code " #### 42\n"} to every question, and problems where we know which

@@ -1,6 +1,5 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.eval.EvalOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,13 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.reasonrl.job.SpecMismatchException;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Gsm8k;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.data.WordLevelTokenizerJson;
+import org.reasonrl.eval.EvalOptions;
+import org.reasonrl.job.SpecMismatchException;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.CheckpointException;

@@ -1,6 +1,5 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.train.Optimization;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.reasonrl.job.SpecMismatchException;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Problem;
+import org.reasonrl.job.SpecMismatchException;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.rollout.Rollout;
@@ -30,6 +29,7 @@ import org.reasonrl.run.Json;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunDirectoryLockedException;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.train.Optimization;
 
 class ExpertIterationTest {
 

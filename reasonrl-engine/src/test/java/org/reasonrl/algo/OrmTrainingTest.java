@@ -1,11 +1,8 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.reward.OrmMetrics;
-import org.reasonrl.reward.OutcomeRewardModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,13 +17,15 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.reasonrl.job.SpecMismatchException;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.job.SpecMismatchException;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.CheckpointException;
 import org.reasonrl.model.LlamaConfig;
+import org.reasonrl.reward.OrmMetrics;
+import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunDirectoryLockedException;
@@ -116,7 +115,8 @@ class OrmTrainingTest {
         new OrmTraining(OrmFixtures.spec(dir, out, STEPS, 3, 10)).run(rerunLog::add);
     assertEquals(report.trained(), rerun.trained());
     assertEquals(report.training(), rerun.training());
-    assertTrue(rerunLog.stream().anyMatch(l -> l.startsWith("orm already finished")), rerunLog.toString());
+    assertTrue(rerunLog.stream().anyMatch(l -> l.startsWith("orm already finished")),
+        rerunLog.toString());
 
     // Other settings on the same directory are refused, naming the field, not mixed in.
     SpecMismatchException other = assertThrows(SpecMismatchException.class,

@@ -13,9 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.reasonrl.job.SpecMismatchException;
 import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.data.WordLevelTokenizerJson;
+import org.reasonrl.job.SpecMismatchException;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.run.Json;
@@ -62,7 +62,8 @@ class PretrainTest {
     List<String> log = new ArrayList<>();
     Pretrain.Result again = new Pretrain(tiny(out, 6)).run(log::add);
     assertEquals(result.training(), again.training());
-    assertTrue(log.stream().anyMatch(l -> l.startsWith("pretrain already finished")), log.toString());
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("pretrain already finished")),
+        log.toString());
     assertArrayEquals(weights, Files.readAllBytes(again.model().resolve(Checkpoint.WEIGHTS)));
 
     // More steps on the finished output is another run: refused, the field named.

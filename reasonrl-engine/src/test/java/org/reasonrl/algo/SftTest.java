@@ -1,6 +1,5 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.train.Optimization;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,20 +12,21 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.reasonrl.job.SpecMismatchException;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.eval.Evaluator;
+import org.reasonrl.job.SpecMismatchException;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
-import org.reasonrl.data.PromptFormat;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunDirectoryLockedException;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.train.Optimization;
 
 class SftTest {
 

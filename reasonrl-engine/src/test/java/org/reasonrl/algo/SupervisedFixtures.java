@@ -1,6 +1,5 @@
 package org.reasonrl.algo;
 
-import org.reasonrl.train.Optimization;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.train.Optimization;
 
 /** Tiny models and easy datasets for the supervised goals' tests. */
 final class SupervisedFixtures {

@@ -1,12 +1,12 @@
 package org.reasonrl.reward;
 
-import org.reasonrl.algo.OrmTraining;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
+import org.reasonrl.algo.OrmTraining;
 
 class OrmMetricsTest {
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.Problem;
-import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.rollout.Rollout;
+import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
 
 /** The ORM rewards on a real (tiny, untrained) ORM, against its per-token scores one by one. */

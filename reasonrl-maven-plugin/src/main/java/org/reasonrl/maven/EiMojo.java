@@ -3,9 +3,9 @@ package org.reasonrl.maven;
 import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.algo.EiSpec;
 import org.reasonrl.algo.ExpertIteration;
+import org.reasonrl.runtime.RuntimeInfo;
 
 /**
  * Expert Iteration (EI_n): per round, sample K solutions per training question, keep the

@@ -3,10 +3,10 @@ package org.reasonrl.maven;
 import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.reasonrl.data.DatasetSpec;
-import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.algo.EvalSpec;
 import org.reasonrl.algo.Evaluation;
+import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.runtime.RuntimeInfo;
 
 /**

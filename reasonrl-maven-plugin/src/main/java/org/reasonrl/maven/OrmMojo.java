@@ -3,9 +3,9 @@ package org.reasonrl.maven;
 import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.algo.OrmSpec;
 import org.reasonrl.algo.OrmTraining;
+import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.runtime.RuntimeInfo;
 
 /**

@@ -3,11 +3,11 @@ package org.reasonrl.maven;
 import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.reasonrl.algo.Pretrain;
+import org.reasonrl.algo.PretrainSpec;
 import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.runtime.RuntimeInfo;
-import org.reasonrl.algo.Pretrain;
-import org.reasonrl.algo.PretrainSpec;
 
 /**
  * Pretrains the embedded base model from scratch on the generated corpus (language and

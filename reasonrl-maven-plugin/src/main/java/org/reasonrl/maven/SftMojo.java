@@ -3,9 +3,9 @@ package org.reasonrl.maven;
 import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.algo.Sft;
 import org.reasonrl.algo.SftSpec;
+import org.reasonrl.runtime.RuntimeInfo;
 
 /**
  * Supervised fine-tuning on reference solutions with a held-out validation split, validation
