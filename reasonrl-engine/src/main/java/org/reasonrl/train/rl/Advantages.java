@@ -1,5 +1,7 @@
 package org.reasonrl.train.rl;
 
+import java.util.Arrays;
+
 /**
  * An estimator's output, ragged like its input.
  *
@@ -15,7 +17,7 @@ public record Advantages(float[][] advantages, float[][] returns) {
     float[][] out = new float[shapeLike.length][];
     for (int i = 0; i < shapeLike.length; i++) {
       out[i] = new float[shapeLike[i].length];
-      java.util.Arrays.fill(out[i], (float) perSequence[i]);
+      Arrays.fill(out[i], (float) perSequence[i]);
     }
     return out;
   }

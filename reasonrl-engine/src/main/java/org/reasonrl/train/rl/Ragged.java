@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * Between the estimators' ragged Java arrays (one {@code float[]} per response) and the losses'
@@ -42,7 +43,7 @@ public final class Ragged {
         throw new IllegalArgumentException("row " + b + " has " + lengths[b]
             + " tokens, more than the width " + width);
       }
-      java.util.Arrays.fill(flat, b * width, b * width + lengths[b], 1f);
+      Arrays.fill(flat, b * width, b * width + lengths[b], 1f);
     }
     return manager.create(flat, new Shape(lengths.length, width));
   }
@@ -61,7 +62,7 @@ public final class Ragged {
         throw new IllegalArgumentException("row " + b + " has " + lengths[b]
             + " tokens, more than the width " + width);
       }
-      rows[b] = java.util.Arrays.copyOfRange(flat, b * width, b * width + lengths[b]);
+      rows[b] = Arrays.copyOfRange(flat, b * width, b * width + lengths[b]);
     }
     return rows;
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,7 +103,7 @@ class GroupEstimatorsTest {
   private static void assertBroadcast(double[] perSequence, Advantages out) {
     for (int i = 0; i < perSequence.length; i++) {
       float[] expected = new float[REWARDS[i].length];
-      java.util.Arrays.fill(expected, (float) perSequence[i]);
+      Arrays.fill(expected, (float) perSequence[i]);
       assertArrayEquals(expected, out.advantages()[i], 1e-6f, "sequence " + i);
       assertArrayEquals(expected, out.returns()[i], 1e-6f, "sequence " + i);
     }
