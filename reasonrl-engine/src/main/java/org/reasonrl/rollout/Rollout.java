@@ -8,9 +8,11 @@ package org.reasonrl.rollout;
  * @param promptTokens the prompt as the model saw it (with BOS when the tokenizer has one)
  * @param tokens the generated tokens, including the EOS token when {@link #stop()} is EOS
  * @param logprobs per generated token, the model's log-probability (temperature 1, no nucleus
- *     cut) — what PPO's ratio is computed against
+ *     cut): its likelihood. Not PPO's old log-probs when sampling at T ≠ 1 — the ratio is taken
+ *     at the sampling temperature (see the {@code org.reasonrl.train.rl} package documentation)
  * @param samplingLogprobs per generated token, the log-probability under the distribution it was
- *     actually drawn from (tempered, nucleus-renormalised; 0 for greedy)
+ *     actually drawn from (tempered, nucleus-renormalised; 0 for greedy); with topP = 1, what the
+ *     training forward's tempered log-probs should reproduce to float rounding
  * @param completion the generated text, without special tokens
  * @param stop why generation ended
  */

@@ -30,5 +30,8 @@
  * {@link org.reasonrl.train.ShuffledOrder#mix}. The checkpoint then needs only the model, the
  * optimizer moments and the step, and a resumed run replays exactly what an uninterrupted one
  * would have done. Models with dropout would need their masks seeded the same way.
+ *
+ * <p>The math of policy-gradient RL (advantage estimators, KL, clipped losses, aggregation) is in
+ * {@link org.reasonrl.train.rl}.
  */
 package org.reasonrl.train;
