@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,13 +66,13 @@ class SyntheticFilesTest {
           Integer::sum);
     }
     Map<String, Integer> described = new TreeMap<>();
-    description.get("trainSteps").fields()
-        .forEachRemaining(e -> described.put(e.getKey(), e.getValue().asInt()));
+    description.get("trainSteps").properties()
+        .forEach(e -> described.put(e.getKey(), e.getValue().asInt()));
     assertEquals(steps, described);
 
     // Tokens as the written tokenizer counts them: zero-shot prompt, completion, BOS and EOS.
     int max = 0;
-    List<Problem> all = new java.util.ArrayList<>(train);
+    List<Problem> all = new ArrayList<>(train);
     all.addAll(Gsm8k.load(written.test()).problems());
     try (Tokenizer tokenizer = Tokenizer.load(written.tokenizer())) {
       assertEquals(tokenizer.vocabSize(), description.get("vocabularySize").asInt());
