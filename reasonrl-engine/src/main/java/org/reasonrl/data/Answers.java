@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class Answers {
 
+  /** Opens a GSM8K solution's final line, {@code #### N}. */
+  public static final String FINAL_ANSWER_MARKER = "####";
   public static final Pattern STRICT = Pattern.compile("#### (\\-?[0-9\\.\\,]+)");
   public static final Pattern FLEXIBLE = Pattern.compile("(-?[$0-9.,]{2,})|(-?[0-9]+)");
   private static final Pattern ANNOTATION = Pattern.compile("<<([^<>]*)>>");
@@ -96,6 +98,16 @@ public final class Answers {
   /** True when the completion's extracted answer equals the gold answer. */
   public static boolean isCorrect(ExtractedAnswer extracted, String gold) {
     return extracted.present() && equivalent(extracted.normalized(), gold);
+  }
+
+  /**
+   * Whether {@code text} has written its {@code #### N} line and ended it with a newline: the
+   * point where a GSM8K-format completion is done (generation stops there by default).
+   */
+  public static boolean hasCompleteAnswerLine(CharSequence text) {
+    String s = text.toString();
+    int marker = s.indexOf(FINAL_ANSWER_MARKER);
+    return marker >= 0 && s.indexOf('\n', marker) >= 0;
   }
 
   /**

@@ -36,7 +36,9 @@ public final class PretrainCorpus {
       List.of("{a} plus {b} is {c}.", "{a} minus {b} is {c}.", "{a} times {b} is {c}.",
           "{a} divided by {b} is {c}.", "{a} + {b} = {c}", "{a} - {b} = {c}", "{a} * {b} = {c}",
           "{a} / {b} = {c}");
-  private static final String ANSWER = "Question: {q}\nAnswer: The answer is {c}.";
+  /** A question answered in the prompt format, with no worked steps. */
+  private static final String ANSWER =
+      PromptFormat.zeroShot().prompt("{q}") + PromptFormat.completion("The answer is {c}.");
 
   private final SyntheticOptions options;
 

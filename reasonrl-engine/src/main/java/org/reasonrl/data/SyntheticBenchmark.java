@@ -1,13 +1,6 @@
 package org.reasonrl.data;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import org.reasonrl.data.Templates.Step;
 import org.reasonrl.data.Templates.Theme;
 
@@ -25,20 +17,17 @@ import org.reasonrl.data.Templates.Theme;
  * {@code #### N}), generated deterministically from {@link SyntheticOptions#seed()}. A problem
  * tells a short story about people and objects (or money): an opening quantity, then 1 to
  * {@link SyntheticOptions#maxSteps()} steps of + - * and exact /. Train and test share no
- * question.
+ * question. {@link SyntheticFiles} writes it to disk.
  */
 public final class SyntheticBenchmark {
 
-  /** File names written by {@link #write}. */
-  public static final String TRAIN_FILE = "train.jsonl";
-  public static final String TEST_FILE = "test.jsonl";
-  public static final String TOKENIZER_FILE = "tokenizer.json";
-  public static final String DESCRIPTION_FILE = "benchmark.json";
+  /** Names the generator; recorded in {@link SyntheticFiles#DESCRIPTION_FILE}. */
   public static final String VERSION = "synthetic-v1";
 
   /** How likely a problem opens with an "N bags of M" product, which is its first step. */
   private static final double PRODUCT_OPENING = 0.3;
   private static final int MAX_ATTEMPTS = 1000;
+  private static final PromptFormat ZERO_SHOT = PromptFormat.zeroShot();
   /**
    * Amounts added or taken, and results of subtractions and divisions, are at least 2, so
    * "1 more apples" never appears (negatives, when enabled, are the exception).
@@ -48,13 +37,6 @@ public final class SyntheticBenchmark {
   private enum Op { ADD, SUBTRACT, MULTIPLY, DIVIDE }
 
   public record Splits(List<Problem> train, List<Problem> test) {}
-
-  /** Sequence-length statistics in tokens of {@link #measuredText}, with BOS and EOS. */
-  public record TokenStats(int max, double mean, int count) {}
-
-  /** What {@link #write} produced. */
-  public record Written(Path train, Path test, Path tokenizer, Path description,
-      int vocabularySize, TokenStats tokens) {}
 
   private final SyntheticOptions options;
 
@@ -195,7 +177,7 @@ public final class SyntheticBenchmark {
       done++;
     }
     question.add(Templates.render(pick(random, theme.questions()), v));
-    solution.add("#### " + x);
+    solution.add(Answers.FINAL_ANSWER_MARKER + " " + x);
     Problem problem = new Problem(id, String.join(" ", question), String.join("\n", solution),
         Integer.toString(x));
     return tokenCount(problem) <= options.maxTokens() ? problem : null;
@@ -256,89 +238,28 @@ public final class SyntheticBenchmark {
   }
 
   /**
-   * The text whose length we budget for: a zero-shot prompt and the reference solution,
-   * {@code "Question: q\nAnswer: solution"}. (The sampler owns the real prompt formats.)
+   * The text whose length we budget for: the zero-shot prompt and the completion SFT trains on,
+   * {@code "Question: q\nAnswer: solution"} ({@link PromptFormat}).
    */
   public static String measuredText(Problem problem) {
-    return "Question: " + problem.question() + "\nAnswer: " + problem.referenceSolution();
+    return ZERO_SHOT.prompt(problem.question())
+        + PromptFormat.completion(problem.referenceSolution());
   }
 
-  /** The tokenizer vocabulary: the templates' words, the pretraining corpus's, the prompts'. */
+  /**
+   * The tokenizer vocabulary: the templates' words, the pretraining corpus's, the prompt
+   * format's (and its two words after a space, as prose may use them).
+   */
   public static List<String> vocabulary() {
     List<String> texts = new ArrayList<>(Templates.vocabularyTexts());
     texts.addAll(PretrainCorpus.vocabularyTexts());
-    texts.addAll(List.of("Question: ", "\nAnswer: ", " Question", " Answer", "Answer"));
+    texts.add(ZERO_SHOT.prompt("") + PromptFormat.completion(""));
+    texts.addAll(List.of(" Question", " Answer"));
     return WordLevelTokenizerJson.vocabulary(texts);
   }
 
   /** Tokens of {@link #measuredText} plus BOS and EOS, by the tokenizer's own split. */
   public static int tokenCount(Problem problem) {
     return WordLevelTokenizerJson.pieces(measuredText(problem)).size() + 2;
-  }
-
-  /** Token counts of {@link #measuredText} plus BOS and EOS, by the tokenizer's own split. */
-  public static TokenStats tokenStats(Collection<Problem> problems) {
-    int max = 0;
-    long sum = 0;
-    for (Problem p : problems) {
-      int n = tokenCount(p);
-      max = Math.max(max, n);
-      sum += n;
-    }
-    return new TokenStats(max, problems.isEmpty() ? 0 : (double) sum / problems.size(),
-        problems.size());
-  }
-
-  /** Writes train.jsonl, test.jsonl, tokenizer.json and benchmark.json into {@code dir}. */
-  public Written write(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Splits splits = generate();
-    Path train = dir.resolve(TRAIN_FILE);
-    Path test = dir.resolve(TEST_FILE);
-    Path tokenizer = dir.resolve(TOKENIZER_FILE);
-    Path description = dir.resolve(DESCRIPTION_FILE);
-    Gsm8k.write(train, splits.train());
-    Gsm8k.write(test, splits.test());
-    List<String> vocabulary = vocabulary();
-    WordLevelTokenizerJson.write(tokenizer, vocabulary);
-    List<Problem> all = new ArrayList<>(splits.train());
-    all.addAll(splits.test());
-    TokenStats tokens = tokenStats(all);
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    ObjectNode root = json.createObjectNode();
-    root.put("generator", VERSION);
-    root.set("options", json.valueToTree(options));
-    root.put("train", splits.train().size());
-    root.put("test", splits.test().size());
-    root.set("trainSteps", json.valueToTree(histogram(splits.train())));
-    root.set("testSteps", json.valueToTree(histogram(splits.test())));
-    root.put("vocabularySize", vocabulary.size());
-    root.set("tokens", json.valueToTree(tokens));
-    root.put("tokensMeasuredOn", "\"Question: \" + question + \"\\nAnswer: \" + solution, + BOS, EOS");
-    json.writeValue(description.toFile(), root);
-    return new Written(train, test, tokenizer, description, vocabulary.size(), tokens);
-  }
-
-  private static Map<Integer, Integer> histogram(List<Problem> problems) {
-    Map<Integer, Integer> counts = new TreeMap<>();
-    for (Problem p : problems) {
-      counts.merge(steps(p), 1, Integer::sum);
-    }
-    return counts;
-  }
-
-  /** Writes the default benchmark: {@code java ... SyntheticBenchmark <dir> [seed]}. */
-  public static void main(String[] args) throws IOException {
-    if (args.length < 1) {
-      System.err.println("usage: SyntheticBenchmark <output dir> [seed]");
-      System.exit(2);
-    }
-    SyntheticOptions options = SyntheticOptions.defaults();
-    if (args.length > 1) {
-      options = options.withSeed(Long.parseLong(args[1]));
-    }
-    Written w = new SyntheticBenchmark(options).write(Path.of(args[0]));
-    System.out.println("wrote " + w.train().getParent() + ": vocabulary " + w.vocabularySize()
-        + ", tokens max " + w.tokens().max() + " mean " + String.format("%.1f", w.tokens().mean()));
   }
 }

@@ -1,6 +1,7 @@
 package org.reasonrl.eval;
 
 import org.reasonrl.rollout.SamplingOptions;
+import org.reasonrl.rollout.StopCondition;
 
 /**
  * How a policy is evaluated.
@@ -47,6 +48,7 @@ public record EvalOptions(int k, int samples, double temperature, double topP, i
   }
 
   SamplingOptions sampling() {
-    return new SamplingOptions(temperature, topP, maxNewTokens, batchSize, true);
+    return new SamplingOptions(temperature, topP, maxNewTokens, batchSize,
+        StopCondition.ANSWER_LINE);
   }
 }

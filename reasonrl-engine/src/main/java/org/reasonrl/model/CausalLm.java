@@ -83,7 +83,8 @@ public final class CausalLm extends LlamaBlock {
    * @param attentionMask (B, past+T) of 1/0, where past is the cache's length (0 without cache)
    * @param cache {@code null} for a plain forward; otherwise the new keys/values are written into
    *     it (inference only)
-   * @param training whether gradients are recorded (inside a GradientCollector) and dropout is on
+   * @param training a training forward: dropout is on, and gradients are recorded when it runs
+   *     inside {@code ThreadAutograd.record()}
    * @param allLogits {@code false} computes logits for the last position only (sampling)
    */
   public DecoderOutput forward(ParameterStore ps, NDArray inputIds, NDArray attentionMask,

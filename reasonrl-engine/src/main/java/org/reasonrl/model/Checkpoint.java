@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -304,15 +303,6 @@ public final class Checkpoint {
             + " (num_hidden_layers=" + config.numHiddenLayers() + "): config and weights do not"
             + " match");
       }
-    }
-  }
-
-  /** Unchecked wrapper used by callers that write JSON beside a checkpoint. */
-  static void writeJson(Path file, Object value) {
-    try {
-      Files.writeString(file, JSON.writeValueAsString(value));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

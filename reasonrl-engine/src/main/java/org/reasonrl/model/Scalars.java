@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Array-by-number ops that are safe inside a {@code GradientCollector}. Use these, not DJL's
+ * Array-by-number ops that are safe while autograd records a graph (under
+ * {@code ThreadAutograd}, or DJL's {@code GradientCollector} in tests). Use these, not DJL's
  * {@code mul(Number)}, {@code div(Number)}, {@code pow(Number)} or {@code maximum(Number)}, on
  * any array that may require gradients.
  *

@@ -18,7 +18,7 @@ import org.apache.velocity.VelocityContext;
 import org.apache.velocity.app.VelocityEngine;
 import org.reasonrl.algo.Evaluation;
 import org.reasonrl.run.Json;
-import org.reasonrl.run.RunDirectory;
+import org.reasonrl.run.AtomicFiles;
 
 /**
  * Renders evaluations as one HTML page in the paper's format: a row per method, columns maj@1,
@@ -65,7 +65,7 @@ public final class GridReport {
     context.put("generated", Instant.now().toString());
     StringWriter html = new StringWriter();
     engine().getTemplate(TEMPLATE, StandardCharsets.UTF_8.name()).merge(context, html);
-    RunDirectory.writeAtomically(output, html.toString().getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(output, html.toString().getBytes(StandardCharsets.UTF_8));
     return output;
   }
 

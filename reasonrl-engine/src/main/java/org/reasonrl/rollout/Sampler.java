@@ -23,19 +23,19 @@ import org.reasonrl.text.Tokenizer;
  *
  * <p>Every row draws from its own random stream seeded by (seed, prompt, sample), so the samples
  * do not depend on the batch size or on which other prompts share the call: the same seed gives
- * the same samples. Token choice happens in Java on the last position's logits: greedy argmax,
- * or temperature, optional nucleus cut, then inverse-CDF sampling.
+ * the same samples. A {@link TokenChooser} picks each token from the last position's logits; a
+ * {@link StopCheck} ends a row (EOS, the options' {@link StopCondition}, the token budget).
  */
 public final class Sampler {
 
   private final CausalLm model;
   private final Tokenizer tokenizer;
-  private final String[] pieces;
+  private final StopCheck.TokenPieces pieces;
 
   public Sampler(CausalLm model, Tokenizer tokenizer) {
     this.model = model;
     this.tokenizer = tokenizer;
-    this.pieces = new String[model.config().vocabSize()];
+    this.pieces = new StopCheck.TokenPieces(tokenizer, model.config().vocabSize());
   }
 
   /** The prompt's token ids as the model sees them: BOS (if the tokenizer has one), then text. */
@@ -59,6 +59,8 @@ public final class Sampler {
       encoded.add(encodePrompt(prompt));
     }
     int rows = prompts.size() * samplesPerPrompt;
+    TokenChooser chooser = new TokenChooser(options);
+    StopCheck stopCheck = new StopCheck(tokenizer.eosId(), options.stopCondition(), pieces);
     List<Rollout> out = new ArrayList<>(rows);
     for (int start = 0; start < rows; start += options.batchSize()) {
       int end = Math.min(rows, start + options.batchSize());
@@ -67,9 +69,9 @@ public final class Sampler {
         int prompt = r / samplesPerPrompt;
         int sample = r % samplesPerPrompt;
         batch.add(new Row(prompt, sample, encoded.get(prompt),
-            new SplittableRandom(mix(seed, prompt, sample)), options.maxNewTokens()));
+            TokenChooser.rowRandom(seed, prompt, sample), options.maxNewTokens()));
       }
-      decode(batch, options);
+      decode(batch, options.maxNewTokens(), chooser, stopCheck);
       for (Row row : batch) {
         out.add(row.toRollout(tokenizer));
       }
@@ -80,7 +82,8 @@ public final class Sampler {
     return out;
   }
 
-  private void decode(List<Row> batch, SamplingOptions options) {
+  private void decode(List<Row> batch, int maxNewTokens, TokenChooser chooser,
+      StopCheck stopCheck) {
     int promptLength = batch.stream().mapToInt(r -> r.prompt.length).max().orElseThrow();
     int context = model.config().maxPositionEmbeddings();
     if (promptLength >= context) {
@@ -88,9 +91,10 @@ public final class Sampler {
           + " model's context of " + context + " tokens (use fewer few-shot exemplars)");
     }
     // Generation stops at the context's end: rows past it are cut as MAX_TOKENS.
-    int capacity = Math.min(promptLength + options.maxNewTokens(), context);
+    int budget = StopCheck.budget(maxNewTokens, promptLength, context);
+    int capacity = promptLength + budget;
     for (Row row : batch) {
-      row.limit(capacity - promptLength);
+      row.budget = budget;
     }
     int pad = Math.max(tokenizer.padId(), 0);
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
@@ -114,7 +118,7 @@ public final class Sampler {
         int finished = 0;
         for (int r = 0; r < active.size(); r++) {
           Row row = active.get(r);
-          next[r][0] = row.choose(logits, r * vocab, vocab, options, this);
+          next[r][0] = row.advance(chooser, stopCheck, logits, r * vocab, vocab);
           if (row.stop != null) {
             finished++;
           }
@@ -173,28 +177,6 @@ public final class Sampler {
     }
   }
 
-  /** The text of one token, decoded once and remembered (for stop detection). */
-  String piece(int id) {
-    String piece = pieces[id];
-    if (piece == null) {
-      piece = tokenizer.decode(new int[] {id});
-      pieces[id] = piece;
-    }
-    return piece;
-  }
-
-  boolean isEos(int id) {
-    return id == tokenizer.eosId();
-  }
-
-  /** A well-mixed 64-bit seed for one row (SplitMix64 finaliser over the three inputs). */
-  static long mix(long seed, int prompt, int sample) {
-    long z = seed + 0x9E3779B97F4A7C15L * (1 + prompt) + 0xBF58476D1CE4E5B9L * (1 + sample);
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
-
   /** One sequence being generated. */
   private static final class Row {
     final int promptIndex;
@@ -209,11 +191,6 @@ public final class Sampler {
     int budget;
     StopReason stop;
 
-    /** Caps this row's budget (when the context is shorter than prompt + maxNewTokens). */
-    void limit(int maxTokens) {
-      budget = Math.min(budget, maxTokens);
-    }
-
     Row(int promptIndex, int sampleIndex, int[] prompt, SplittableRandom random, int maxTokens) {
       this.promptIndex = promptIndex;
       this.sampleIndex = sampleIndex;
@@ -225,50 +202,18 @@ public final class Sampler {
       this.budget = maxTokens;
     }
 
-    /** Picks the next token from this row's logits and records it; sets {@link #stop}. */
-    int choose(float[] logits, int offset, int vocab, SamplingOptions options, Sampler sampler) {
+    /** Chooses, records and returns this row's next token and sets {@link #stop}; 0 once done. */
+    int advance(TokenChooser chooser, StopCheck stopCheck, float[] logits, int offset, int vocab) {
       if (stop != null) {
         return 0;
       }
-      double max = Double.NEGATIVE_INFINITY;
-      for (int v = 0; v < vocab; v++) {
-        max = Math.max(max, logits[offset + v]);
-      }
-      double sum = 0;
-      for (int v = 0; v < vocab; v++) {
-        sum += Math.exp(logits[offset + v] - max);
-      }
-      double logNormaliser = max + Math.log(sum);
-      int token;
-      double samplingLogprob;
-      if (options.isGreedy()) {
-        token = argMax(logits, offset, vocab);
-        samplingLogprob = 0;
-      } else {
-        double[] probs = temperedProbabilities(logits, offset, vocab, options);
-        token = draw(probs, random.nextDouble());
-        samplingLogprob = Math.log(probs[token]);
-      }
-      tokens[length] = token;
-      logprobs[length] = (float) (logits[offset + token] - logNormaliser);
-      samplingLogprobs[length] = (float) samplingLogprob;
+      TokenChooser.Choice choice = chooser.choose(logits, offset, vocab, random);
+      tokens[length] = choice.token();
+      logprobs[length] = choice.logprob();
+      samplingLogprobs[length] = choice.samplingLogprob();
       length++;
-      if (sampler.isEos(token)) {
-        stop = StopReason.EOS;
-      } else {
-        noteText(sampler.piece(token), options);
-        if (stop == null && length == budget) {
-          stop = StopReason.MAX_TOKENS;
-        }
-      }
-      return token;
-    }
-
-    private void noteText(String piece, SamplingOptions options) {
-      text.append(piece);
-      if (options.stopAfterAnswerLine() && answerLineComplete(text)) {
-        stop = StopReason.ANSWER_LINE;
-      }
+      stop = stopCheck.after(choice.token(), length, budget, text);
+      return choice.token();
     }
 
     Rollout toRollout(Tokenizer tokenizer) {
@@ -279,79 +224,5 @@ public final class Sampler {
           Arrays.copyOf(logprobs, length), Arrays.copyOf(samplingLogprobs, length), completion,
           stop);
     }
-  }
-
-  /** Whether the text has written a {@code #### N} line and ended it. */
-  static boolean answerLineComplete(CharSequence text) {
-    String s = text.toString();
-    int marker = s.indexOf("####");
-    return marker >= 0 && s.indexOf('\n', marker) >= 0;
-  }
-
-  private static int argMax(float[] logits, int offset, int vocab) {
-    int best = 0;
-    for (int v = 1; v < vocab; v++) {
-      if (logits[offset + v] > logits[offset + best]) {
-        best = v;
-      }
-    }
-    return best;
-  }
-
-  /** softmax(logits / T), restricted to the nucleus of mass topP and renormalised. */
-  static double[] temperedProbabilities(float[] logits, int offset, int vocab,
-      SamplingOptions options) {
-    double[] probs = new double[vocab];
-    double max = Double.NEGATIVE_INFINITY;
-    for (int v = 0; v < vocab; v++) {
-      max = Math.max(max, logits[offset + v] / options.temperature());
-    }
-    double sum = 0;
-    for (int v = 0; v < vocab; v++) {
-      probs[v] = Math.exp(logits[offset + v] / options.temperature() - max);
-      sum += probs[v];
-    }
-    for (int v = 0; v < vocab; v++) {
-      probs[v] /= sum;
-    }
-    if (options.topP() < 1) {
-      Integer[] order = new Integer[vocab];
-      for (int v = 0; v < vocab; v++) {
-        order[v] = v;
-      }
-      Arrays.sort(order, (a, b) -> Double.compare(probs[b], probs[a]));
-      double kept = 0;
-      int cut = vocab;
-      for (int i = 0; i < vocab; i++) {
-        kept += probs[order[i]];
-        if (kept >= options.topP()) {
-          cut = i + 1;
-          break;
-        }
-      }
-      for (int i = cut; i < vocab; i++) {
-        probs[order[i]] = 0;
-      }
-      for (int v = 0; v < vocab; v++) {
-        probs[v] /= kept;
-      }
-    }
-    return probs;
-  }
-
-  /** Inverse-CDF draw; the last positive-probability token absorbs rounding. */
-  private static int draw(double[] probs, double u) {
-    double cumulative = 0;
-    int last = 0;
-    for (int v = 0; v < probs.length; v++) {
-      if (probs[v] > 0) {
-        cumulative += probs[v];
-        last = v;
-        if (u < cumulative) {
-          return v;
-        }
-      }
-    }
-    return last;
   }
 }

@@ -1,5 +1,7 @@
 package org.reasonrl.rollout;
 
+import java.util.Objects;
+
 /**
  * How completions are drawn.
  *
@@ -8,10 +10,11 @@ package org.reasonrl.rollout;
  *     (1 keeps all)
  * @param maxNewTokens generation stops after this many tokens
  * @param batchSize rows decoded together (prompts × samples are cut into batches of this size)
- * @param stopAfterAnswerLine stop a row once it has written a {@code #### N} line (GSM8K format)
+ * @param stopCondition what else ends a row besides EOS and the budget
+ *     ({@link StopCondition#ANSWER_LINE} by default, {@link StopCondition#NONE} for nothing)
  */
-public record SamplingOptions(
-    double temperature, double topP, int maxNewTokens, int batchSize, boolean stopAfterAnswerLine) {
+public record SamplingOptions(double temperature, double topP, int maxNewTokens, int batchSize,
+    StopCondition stopCondition) {
 
   public SamplingOptions {
     if (!(temperature >= 0) || Double.isInfinite(temperature)) {
@@ -26,16 +29,32 @@ public record SamplingOptions(
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1 but was " + batchSize);
     }
+    Objects.requireNonNull(stopCondition, "stopCondition (StopCondition.NONE for none)");
   }
 
-  /** Greedy decoding (maj@1). */
+  /**
+   * The earlier flag form: {@code true} is {@link StopCondition#ANSWER_LINE}, {@code false}
+   * {@link StopCondition#NONE}. Kept for callers not yet moved to the {@link StopCondition} form.
+   */
+  public SamplingOptions(double temperature, double topP, int maxNewTokens, int batchSize,
+      boolean stopAfterAnswerLine) {
+    this(temperature, topP, maxNewTokens, batchSize,
+        stopAfterAnswerLine ? StopCondition.ANSWER_LINE : StopCondition.NONE);
+  }
+
+  /** Greedy decoding (maj@1), stopping after the answer line. */
   public static SamplingOptions greedy(int maxNewTokens, int batchSize) {
-    return new SamplingOptions(0, 1, maxNewTokens, batchSize, true);
+    return new SamplingOptions(0, 1, maxNewTokens, batchSize, StopCondition.ANSWER_LINE);
   }
 
-  /** Sampling at a temperature, no nucleus cut. */
+  /** Sampling at a temperature, no nucleus cut, stopping after the answer line. */
   public static SamplingOptions sampling(double temperature, int maxNewTokens, int batchSize) {
-    return new SamplingOptions(temperature, 1, maxNewTokens, batchSize, true);
+    return new SamplingOptions(temperature, 1, maxNewTokens, batchSize, StopCondition.ANSWER_LINE);
+  }
+
+  /** The same options with another stop condition. */
+  public SamplingOptions withStopCondition(StopCondition condition) {
+    return new SamplingOptions(temperature, topP, maxNewTokens, batchSize, condition);
   }
 
   public boolean isGreedy() {

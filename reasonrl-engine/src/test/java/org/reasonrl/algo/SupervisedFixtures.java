@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.SyntheticBenchmark;
+import org.reasonrl.data.SyntheticFiles;
 import org.reasonrl.data.SyntheticOptions;
 import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.CausalLm;
@@ -28,7 +29,7 @@ final class SupervisedFixtures {
 
   /** Writes the easy benchmark into {@code dir}; returns the train-split spec. */
   static DatasetSpec easyDataset(Path dir, int train, int test) throws IOException {
-    new SyntheticBenchmark(easyOptions(train, test)).write(dir);
+    SyntheticFiles.write(new SyntheticBenchmark(easyOptions(train, test)), dir);
     return new DatasetSpec(DatasetSpec.SYNTHETIC, dir, "train", true);
   }
 

@@ -20,6 +20,7 @@ import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
 import org.reasonrl.rollout.SamplingOptions;
+import org.reasonrl.rollout.StopCondition;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.runtime.RuntimeOptions;
@@ -67,7 +68,8 @@ public final class SamplingBenchmark {
         for (int i = 0; i < rows; i++) {
           prompts.add(PromptFormat.zeroShot().prompt(problems.get(i).question()));
         }
-        SamplingOptions options = new SamplingOptions(1.0, 1, NEW_TOKENS, batch, false);
+        SamplingOptions options =
+            new SamplingOptions(1.0, 1, NEW_TOKENS, batch, StopCondition.NONE);
         sampler.sample(prompts, 1, options, 0, null); // warm-up
         double[] sampleSeconds = new double[repeats];
         double[] forwardSeconds = new double[repeats];

@@ -23,6 +23,16 @@ class AnswersTest {
   }
 
   @Test
+  void anAnswerLineIsCompleteOnceItsNewlineIsWritten() {
+    assertFalse(Answers.hasCompleteAnswerLine(""));
+    assertFalse(Answers.hasCompleteAnswerLine(" 3 + 4 = 7\n#### 7"));
+    assertTrue(Answers.hasCompleteAnswerLine(" 3 + 4 = 7\n#### 7\n"));
+    assertTrue(Answers.hasCompleteAnswerLine("####\n"));
+    assertFalse(Answers.hasCompleteAnswerLine("### 7\n"), "three hashes are not the marker");
+    assertFalse(Answers.hasCompleteAnswerLine("7\n\n####"), "the newline must follow the marker");
+  }
+
+  @Test
   void strictRuleWinsOverLaterNumbersAndReadsNegatives() {
     ExtractedAnswer a = Answers.extract("#### -3\nI also think 12.");
     assertEquals(Rule.STRICT, a.rule());

@@ -35,7 +35,7 @@ class BenchmarkTokenizerTest {
   void everyProblemSolutionAndCorpusDocumentRoundTripsExactlyWithoutUnknowns() throws IOException {
     SyntheticOptions options = SyntheticOptions.defaults().withSizes(1500, 300);
     SyntheticBenchmark benchmark = new SyntheticBenchmark(options);
-    SyntheticBenchmark.Written written = benchmark.write(dir);
+    SyntheticFiles.Written written = SyntheticFiles.write(benchmark, dir);
     SyntheticBenchmark.Splits splits = benchmark.generate();
     List<String> texts = new ArrayList<>();
     List<Problem> all = new ArrayList<>(splits.train());
@@ -45,6 +45,8 @@ class BenchmarkTokenizerTest {
       texts.add(p.referenceSolution());
       texts.add(SyntheticBenchmark.measuredText(p));
     }
+    // The prompts the sampler writes: few-shot exemplars before the question.
+    texts.add(PromptFormat.fewShot(all.subList(0, 3)).prompt(all.get(3).question()));
     texts.addAll(new PretrainCorpus(options).generate(3, 300, splits.test()));
     texts.add("  Mia has\t3 apples; #### -3 $<<5-8=-3>>-3\n\n");
     List<String> vocabulary = SyntheticBenchmark.vocabulary();

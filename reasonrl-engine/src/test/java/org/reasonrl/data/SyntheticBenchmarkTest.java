@@ -1,18 +1,12 @@
 package org.reasonrl.data;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,46 +14,12 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SyntheticBenchmarkTest {
 
   private static final SyntheticOptions SMALL = SyntheticOptions.defaults().withSizes(1500, 300);
   // One step line: "<who> has|gets|earns <text> = [$]<<a op b=c>>c[ words]."
   private static final Pattern ANNOTATION = Pattern.compile("<<(-?\\d+)([-+*/])(-?\\d+)=(-?\\d+)>>(-?\\d+)");
-
-  @TempDir Path dir;
-
-  @Test
-  void sameSeedWritesIdenticalFilesAndAnotherSeedDoesNot() throws IOException {
-    Path a = dir.resolve("a");
-    Path b = dir.resolve("b");
-    Path c = dir.resolve("c");
-    new SyntheticBenchmark(SMALL).write(a);
-    new SyntheticBenchmark(SMALL).write(b);
-    new SyntheticBenchmark(SMALL.withSeed(SMALL.seed() + 1)).write(c);
-    for (String name : List.of(SyntheticBenchmark.TRAIN_FILE, SyntheticBenchmark.TEST_FILE,
-        SyntheticBenchmark.TOKENIZER_FILE, SyntheticBenchmark.DESCRIPTION_FILE)) {
-      assertArrayEquals(Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name)),
-          name);
-    }
-    assertFalse(Files.readString(a.resolve(SyntheticBenchmark.TRAIN_FILE))
-        .equals(Files.readString(c.resolve(SyntheticBenchmark.TRAIN_FILE))));
-  }
-
-  @Test
-  void writtenFilesAreReadBackByTheGsm8kLoaderUnchanged() throws IOException {
-    SyntheticBenchmark benchmark = new SyntheticBenchmark(SMALL);
-    SyntheticBenchmark.Written written = benchmark.write(dir);
-    SyntheticBenchmark.Splits splits = benchmark.generate();
-    assertEquals(splits.train(), Gsm8k.load(written.train()).problems());
-    assertEquals(splits.test(), Gsm8k.load(written.test()).problems());
-    JsonNode description = new ObjectMapper().readTree(written.description().toFile());
-    assertEquals(SMALL.seed(), description.get("options").get("seed").asLong());
-    assertEquals(1500, description.get("train").asInt());
-    assertEquals(300, description.get("test").asInt());
-    assertEquals(written.tokens().max(), description.get("tokens").get("max").asInt());
-  }
 
   @Test
   void everyStepChecksOutAndTheFinalLineIsTheLastValue() {

@@ -63,8 +63,8 @@ class SamplerTest {
   @Test
   void greedyEqualsAnUncachedArgmaxLoopPerPrompt() {
     Sampler sampler = new Sampler(model, tokenizer);
-    List<Rollout> rollouts = sampler.sample(PROMPTS, 1, new SamplingOptions(0, 1, 12, 3, false), 1,
-        null);
+    List<Rollout> rollouts = sampler.sample(PROMPTS, 1,
+        new SamplingOptions(0, 1, 12, 3, StopCondition.NONE), 1, null);
     for (Rollout rollout : rollouts) {
       int[] sequence = sampler.encodePrompt(PROMPTS.get(rollout.promptIndex()));
       for (int step = 0; step < rollout.tokens().length; step++) {
@@ -83,8 +83,8 @@ class SamplerTest {
   @Test
   void sameSeedGivesSameSamplesWhateverTheBatchSize() {
     Sampler sampler = new Sampler(model, tokenizer);
-    SamplingOptions wide = new SamplingOptions(1.0, 1, 10, 12, false);
-    SamplingOptions narrow = new SamplingOptions(1.0, 1, 10, 5, false);
+    SamplingOptions wide = new SamplingOptions(1.0, 1, 10, 12, StopCondition.NONE);
+    SamplingOptions narrow = new SamplingOptions(1.0, 1, 10, 5, StopCondition.NONE);
     List<Rollout> a = sampler.sample(PROMPTS, 4, wide, 99, null);
     List<Rollout> b = sampler.sample(PROMPTS, 4, narrow, 99, null);
     List<Rollout> c = sampler.sample(PROMPTS, 4, wide, 100, null);
@@ -102,8 +102,8 @@ class SamplerTest {
   @Test
   void sampledLogprobsEqualTeacherForcedOnes() {
     Sampler sampler = new Sampler(model, tokenizer);
-    List<Rollout> rollouts =
-        sampler.sample(PROMPTS, 2, new SamplingOptions(1.3, 0.9, 9, 4, false), 5, null);
+    List<Rollout> rollouts = sampler.sample(PROMPTS, 2,
+        new SamplingOptions(1.3, 0.9, 9, 4, StopCondition.NONE), 5, null);
     for (Rollout rollout : rollouts) {
       int[] sequence = rollout.promptTokens();
       for (int step = 0; step < rollout.tokens().length; step++) {
@@ -117,13 +117,58 @@ class SamplerTest {
   }
 
   @Test
+  void eachTokenIsAnInverseCdfDrawFromItsRowsOwnStream() {
+    Sampler sampler = new Sampler(model, tokenizer);
+    double temperature = 1.3;
+    double topP = 0.9;
+    long seed = 21;
+    List<Rollout> rollouts = sampler.sample(PROMPTS, 3,
+        new SamplingOptions(temperature, topP, 6, 4, StopCondition.NONE), seed, null);
+    for (Rollout rollout : rollouts) {
+      java.util.SplittableRandom random =
+          TokenChooser.rowRandom(seed, rollout.promptIndex(), rollout.sampleIndex());
+      int[] sequence = rollout.promptTokens();
+      for (int step = 0; step < rollout.tokens().length; step++) {
+        // Independent: tempered softmax, nucleus by sorting, then the first token in id order
+        // whose cumulative probability exceeds the row's next uniform.
+        double[] p = temperedNucleus(lastLogits(sequence), temperature, topP);
+        double u = random.nextDouble();
+        double cumulative = 0;
+        int expected = -1;
+        for (int v = 0; v < p.length && expected < 0; v++) {
+          cumulative += p[v];
+          if (p[v] > 0 && u < cumulative) {
+            expected = v;
+          }
+        }
+        assertEquals(expected, rollout.tokens()[step], "prompt " + rollout.promptIndex()
+            + " sample " + rollout.sampleIndex() + " step " + step);
+        sequence = append(sequence, expected);
+      }
+    }
+  }
+
+  @Test
+  void theCallersStopConditionEndsTheRow() throws IOException {
+    try (NDManager local = NDManager.newBaseManager(EngineRuntime.device())) {
+      CausalLm scripted = ScriptedModel.bigram(local, tokenizer, ":", " ####", " 4", "2", "\n",
+          "Question");
+      Rollout rollout = new Sampler(scripted, tokenizer).sample(List.of(PROMPTS.get(0)), 1,
+          new SamplingOptions(0, 1, 40, 1, text -> text.toString().endsWith("4")), 0, null)
+          .get(0);
+      assertEquals(" #### 4", rollout.completion());
+      assertEquals(StopReason.ANSWER_LINE, rollout.stop());
+    }
+  }
+
+  @Test
   void firstTokensFollowTheTemperedNucleusDistribution() {
     Sampler sampler = new Sampler(model, tokenizer);
     double temperature = 0.8;
     double topP = 0.7;
     int n = 2000;
     List<Rollout> rollouts = sampler.sample(List.of(PROMPTS.get(0)), n,
-        new SamplingOptions(temperature, topP, 1, 512, false), 11, null);
+        new SamplingOptions(temperature, topP, 1, 512, StopCondition.NONE), 11, null);
     float[] logits = lastLogits(sampler.encodePrompt(PROMPTS.get(0)));
     // Independent: tempered softmax, sort, keep the nucleus, renormalise.
     double[] p = new double[logits.length];
@@ -172,17 +217,17 @@ class SamplerTest {
           "Question");
       Sampler sampler = new Sampler(scripted, tokenizer);
       List<String> prompt = List.of("Question: Mia has 3 apples.\nAnswer:");
-      Rollout answerLine =
-          sampler.sample(prompt, 1, new SamplingOptions(0, 1, 40, 1, true), 0, null).get(0);
+      Rollout answerLine = sampler.sample(prompt, 1,
+          new SamplingOptions(0, 1, 40, 1, StopCondition.ANSWER_LINE), 0, null).get(0);
       assertEquals(" #### 42\n", answerLine.completion());
       assertEquals(StopReason.ANSWER_LINE, answerLine.stop());
-      Rollout eos =
-          sampler.sample(prompt, 1, new SamplingOptions(0, 1, 40, 1, false), 0, null).get(0);
+      Rollout eos = sampler.sample(prompt, 1,
+          new SamplingOptions(0, 1, 40, 1, StopCondition.NONE), 0, null).get(0);
       assertEquals(" #### 42\nQuestion", eos.completion());
       assertEquals(StopReason.EOS, eos.stop());
       assertEquals(tokenizer.eosId(), eos.tokens()[eos.tokens().length - 1]);
-      Rollout capped =
-          sampler.sample(prompt, 1, new SamplingOptions(0, 1, 3, 1, true), 0, null).get(0);
+      Rollout capped = sampler.sample(prompt, 1,
+          new SamplingOptions(0, 1, 3, 1, StopCondition.ANSWER_LINE), 0, null).get(0);
       assertEquals(" #### 42", capped.completion());
       assertEquals(StopReason.MAX_TOKENS, capped.stop());
     }
@@ -197,7 +242,7 @@ class SamplerTest {
       LlamaConfig short_ = LlamaConfig.of(32, 64, 2, 4, 2, tokenizer.vocabSize(), context, false);
       Sampler sampler = new Sampler(CausalLm.create(short_).initializeRandom(local, 4), tokenizer);
       Rollout rollout = sampler.sample(List.of(PROMPTS.get(0)), 1,
-          new SamplingOptions(1.0, 1, 40, 1, false), 3, null).get(0);
+          new SamplingOptions(1.0, 1, 40, 1, StopCondition.NONE), 3, null).get(0);
       assertTrue(rollout.tokens().length <= 5, "generated " + rollout.tokens().length);
       if (rollout.stop() != StopReason.EOS) {
         assertEquals(5, rollout.tokens().length);
@@ -205,7 +250,7 @@ class SamplerTest {
       }
       IllegalArgumentException tooLong = org.junit.jupiter.api.Assertions.assertThrows(
           IllegalArgumentException.class, () -> sampler.sample(List.of(PROMPTS.get(1)), 1,
-              new SamplingOptions(1.0, 1, 4, 1, false), 3, null));
+              new SamplingOptions(1.0, 1, 4, 1, StopCondition.NONE), 3, null));
       assertTrue(tooLong.getMessage().contains("context of " + context), tooLong.getMessage());
     }
   }
@@ -220,6 +265,38 @@ class SamplerTest {
       long vocab = logits.getShape().get(2);
       return logits.reshape(new Shape(-1, vocab)).get(sequence.length - 1).toFloatArray();
     }
+  }
+
+  private static double[] temperedNucleus(float[] logits, double temperature, double topP) {
+    double[] p = new double[logits.length];
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l / temperature);
+    }
+    double sum = 0;
+    for (int v = 0; v < p.length; v++) {
+      p[v] = Math.exp(logits[v] / temperature - max);
+      sum += p[v];
+    }
+    Integer[] order = new Integer[p.length];
+    for (int v = 0; v < p.length; v++) {
+      p[v] /= sum;
+      order[v] = v;
+    }
+    Arrays.sort(order, (x, y) -> Double.compare(p[y], p[x]));
+    double[] kept = new double[p.length];
+    double mass = 0;
+    for (Integer v : order) {
+      kept[v] = p[v];
+      mass += p[v];
+      if (mass >= topP) {
+        break;
+      }
+    }
+    for (int v = 0; v < kept.length; v++) {
+      kept[v] /= mass;
+    }
+    return kept;
   }
 
   private static float[] logSoftmax(float[] logits) {
