@@ -290,8 +290,8 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
           (long) prompts.size() * spec.k(), "solutions", log);
       long[] done = {0};
       List<Rollout> rollouts = new Sampler(model, tokenizer).sample(prompts, spec.k(),
-          new SamplingOptions(spec.temperature(), 1.0, spec.maxNewTokens(), spec.samplingBatch(),
-              true), ShuffledOrder.mix(spec.seed(), i), n -> {
+          SamplingOptions.sampling(spec.temperature(), spec.maxNewTokens(),
+              spec.samplingBatch()), ShuffledOrder.mix(spec.seed(), i), n -> {
                 done[0] += n;
                 progress.update(done[0], "");
               });

@@ -32,16 +32,6 @@ public record SamplingOptions(double temperature, double topP, int maxNewTokens,
     Objects.requireNonNull(stopCondition, "stopCondition (StopCondition.NONE for none)");
   }
 
-  /**
-   * The earlier flag form: {@code true} is {@link StopCondition#ANSWER_LINE}, {@code false}
-   * {@link StopCondition#NONE}. Kept for callers not yet moved to the {@link StopCondition} form.
-   */
-  public SamplingOptions(double temperature, double topP, int maxNewTokens, int batchSize,
-      boolean stopAfterAnswerLine) {
-    this(temperature, topP, maxNewTokens, batchSize,
-        stopAfterAnswerLine ? StopCondition.ANSWER_LINE : StopCondition.NONE);
-  }
-
   /** Greedy decoding (maj@1), stopping after the answer line. */
   public static SamplingOptions greedy(int maxNewTokens, int batchSize) {
     return new SamplingOptions(0, 1, maxNewTokens, batchSize, StopCondition.ANSWER_LINE);
