@@ -1,6 +1,7 @@
 package org.reasonrl.algo;
 
 import org.reasonrl.train.HfCheckpoints;
+import org.reasonrl.train.LoopControl;
 import org.reasonrl.train.Optimization;
 import org.reasonrl.train.SequenceBatch;
 import org.reasonrl.train.ShuffledOrder;
@@ -79,12 +80,6 @@ public final class Sft {
   public record Result(Path best, long bestStep, double bestMaj1, boolean stoppedEarly,
       long lastStep, int trainProblems, int validationProblems, int droppedTooLong,
       List<Validation> validations) {}
-
-  private static final class EarlyStop extends RuntimeException {
-    EarlyStop() {
-      super(null, null, false, false);
-    }
-  }
 
   public Result run(Consumer<String> log) {
     RuntimeInfo runtime = EngineRuntime.ensureStarted();
@@ -247,11 +242,10 @@ public final class Sft {
               if (isValidationStep(metrics.step())) {
                 validate(metrics.step(), metrics.loss(), manager);
               }
+              return state.stoppedEarly() ? LoopControl.STOP : LoopControl.CONTINUE;
             })
             .build();
-        try {
-          record.stage("train", () -> loop.run(manager));
-        } catch (EarlyStop stopped) {
+        if (record.stage("train", () -> loop.run(manager)).stopped()) {
           log.accept("Early stop: " + spec.patience() + " validations without a better maj@1");
         }
       }
@@ -296,9 +290,6 @@ public final class Sft {
       log.accept(String.format(Locale.ROOT, "sft validation step %d (epoch %.2f): loss %.4f"
               + " maj@1 %.3f maj@%d %.3f pass@%d %.3f%s", step, epoch, validationLoss, maj1,
           spec.passK(), v.majAtK(), spec.passK(), v.passAtK(), best ? " (best)" : ""));
-      if (stop) {
-        throw new EarlyStop();
-      }
     }
 
     private void copyInto(Path checkpoint) {
