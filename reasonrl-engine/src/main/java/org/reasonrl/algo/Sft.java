@@ -30,6 +30,7 @@ import org.reasonrl.run.RunRecord;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
 import org.reasonrl.train.HfCheckpoints;
+import org.reasonrl.train.LoopControl;
 import org.reasonrl.train.Optimization;
 import org.reasonrl.train.SequenceBatch;
 import org.reasonrl.train.ShuffledOrder;
@@ -85,12 +86,6 @@ public final class Sft implements Job<Sft.Result> {
   public record Result(Path model, Path best, long bestStep, double bestMaj1, boolean stoppedEarly,
       long lastStep, int trainProblems, int validationProblems, int droppedTooLong,
       List<Validation> validations) {}
-
-  private static final class EarlyStop extends RuntimeException {
-    EarlyStop() {
-      super(null, null, false, false);
-    }
-  }
 
   @Override
   public JobDefinition<Result> definition() {
@@ -246,11 +241,10 @@ public final class Sft implements Job<Sft.Result> {
               if (isValidationStep(metrics.step())) {
                 validate(metrics.step(), metrics.loss(), manager);
               }
+              return state.stoppedEarly() ? LoopControl.STOP : LoopControl.CONTINUE;
             })
             .build();
-        try {
-          record.stage("train", () -> loop.run(manager));
-        } catch (EarlyStop stopped) {
+        if (record.stage("train", () -> loop.run(manager)).stopped()) {
           log.accept("Early stop: " + spec.patience() + " validations without a better maj@1");
         }
       }
@@ -295,9 +289,6 @@ public final class Sft implements Job<Sft.Result> {
       log.accept(String.format(Locale.ROOT, "sft validation step %d (epoch %.2f): loss %.4f"
               + " maj@1 %.3f maj@%d %.3f pass@%d %.3f%s", step, epoch, validationLoss, maj1,
           spec.passK(), v.majAtK(), spec.passK(), v.passAtK(), best ? " (best)" : ""));
-      if (stop) {
-        throw new EarlyStop();
-      }
     }
 
     private void copyInto(Path checkpoint) {

@@ -59,8 +59,9 @@ public final class Gradients {
    * @param meanLoss summed loss over all micro-batches divided by {@code count}
    * @param count loss units (e.g. masked tokens) over all micro-batches
    * @param tokens tokens processed
+   * @param statistics the micro-batches' named statistics, merged ({@link Statistics#merge})
    */
-  public record Accumulated(double meanLoss, double count, long tokens) {}
+  public record Accumulated(double meanLoss, double count, long tokens, Statistics statistics) {}
 
   /**
    * Back-propagates every micro-batch's summed loss (each in its own sub-manager of
@@ -74,6 +75,7 @@ public final class Gradients {
     double lossSum = 0;
     double count = 0;
     long tokens = 0;
+    Statistics statistics = Statistics.NONE;
     try (ThreadAutograd autograd = ThreadAutograd.record()) {
       for (B microBatch : microBatches) {
         try (NDManager microManager = manager.newSubManager()) {
@@ -83,6 +85,7 @@ public final class Gradients {
           lossSum += loss.sum().toType(DataType.FLOAT64, false).getDouble();
           count += loss.count();
           tokens += loss.tokens();
+          statistics = statistics.merge(loss.statistics());
         }
       }
     }
@@ -91,7 +94,7 @@ public final class Gradients {
           + " loss units (count " + count + "); is the loss mask empty?");
     }
     scale(parameters, 1 / count);
-    return new Accumulated(lossSum / count, count, tokens);
+    return new Accumulated(lossSum / count, count, tokens, statistics);
   }
 
   private interface GradientAction {

@@ -3,11 +3,6 @@ package org.reasonrl.train;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.ParameterList;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -22,12 +17,20 @@ import org.reasonrl.run.RunDirectory;
  * fine-tuning, the ORM): per step, accumulate the gradients of all micro-batches, divide by the
  * total loss count, clip, apply AdamW with the scheduled learning rate, zero the gradients; log
  * every {@code logEvery} steps, checkpoint every {@code checkpointEvery} steps and at the end.
+ * The objective's named {@link Statistics} go into each record's {@code stats}.
  *
  * <p>Resume: if the run directory holds a checkpoint, the loop checks that it belongs to a run
  * with equal options, restores the model (through the {@link ModelLoader}), the optimizer and
  * the step, truncates {@code metrics.jsonl} after that step and continues. Because batches are a
  * pure function of the step, the run ends exactly where an uninterrupted one would. A run whose
  * final checkpoint exists returns at once.
+ *
+ * <p>Stop: a {@link StepListener} returning {@link LoopControl#STOP} ends the run after that
+ * step. The step is logged and checkpointed (its checkpoint, if it was a checkpoint step anyway,
+ * gets its {@code state.json} rewritten) with {@code stopped: true}, so a rerun returns at once
+ * with {@link TrainingResult#stopped()}. A kill between the listener's answer and that write
+ * loses the decision (listeners are not replayed): a listener whose decision must survive a
+ * kill keeps its own state, as SFT's early stopping does.
  *
  * <p>A NaN or infinite loss or gradient norm stops the run with {@link TrainingDivergedException}
  * before the bad update; the last checkpoint stays as it was.
@@ -52,7 +55,8 @@ public final class TrainingLoop<B> {
   /** Called after each completed step, e.g. to evaluate; not replayed on resume. */
   @FunctionalInterface
   public interface StepListener {
-    void afterStep(StepMetrics metrics);
+    /** Whether the run goes on after this step; see {@link TrainingLoop} for what STOP does. */
+    LoopControl afterStep(StepMetrics metrics);
   }
 
   private TrainingLoop(Builder<B> builder) {
@@ -66,7 +70,8 @@ public final class TrainingLoop<B> {
     this.loader = builder.loader != null ? builder.loader : generic;
     this.progress = builder.progress != null ? builder.progress
         : Progress.console("train", options.steps(), "steps");
-    this.listener = builder.listener;
+    this.listener = builder.listener != null ? builder.listener
+        : metrics -> LoopControl.CONTINUE;
   }
 
   /**
@@ -81,7 +86,7 @@ public final class TrainingLoop<B> {
   }
 
   /**
-   * Trains (or resumes) to {@code options.steps()}.
+   * Trains (or resumes) to {@code options.steps()}, or until a listener stops the run.
    *
    * @param manager a long-lived manager: the optimizer state lives in a sub-manager of it, and
    *     every step runs in its own sub-manager
@@ -101,13 +106,17 @@ public final class TrainingLoop<B> {
         tokens = state.tokens();
         lastLoss = state.lastLoss();
         run.truncateMetricsAfter(startStep);
+        if (state.stopped()) {
+          return new TrainingResult(startStep, lastLoss, startStep, elapsedBefore, tokens,
+              latest.get(), true);
+        }
       } else {
         run.truncateMetricsAfter(0);
       }
       Path lastCheckpoint = latest.orElse(null);
       if (startStep >= options.steps()) {
         return new TrainingResult(startStep, lastLoss, startStep, elapsedBefore, tokens,
-            lastCheckpoint);
+            lastCheckpoint, false);
       }
 
       Gradients.zero(parameters);
@@ -117,7 +126,7 @@ public final class TrainingLoop<B> {
       for (long step = startStep; step < options.steps(); step++) {
         long done = step + 1;
         double lr = options.schedule().at(step);
-        StepOutcome outcome;
+        UpdateStep.Outcome outcome;
         try (NDManager stepManager = manager.newSubManager()) {
           outcome = trainStep(step, lr, optimizer, stepManager, lastCheckpoint);
         }
@@ -129,55 +138,52 @@ public final class TrainingLoop<B> {
         long now = System.nanoTime();
         double windowSeconds = (now - windowNanos) / 1e9;
         StepMetrics metrics = new StepMetrics(done, outcome.loss(), lr, outcome.gradNorm(),
-            windowSeconds > 0 ? windowTokens / windowSeconds : 0, elapsed);
-        if (done % options.logEvery() == 0 || last) {
+            windowSeconds > 0 ? windowTokens / windowSeconds : 0, elapsed,
+            outcome.statistics().values());
+        boolean logged = done % options.logEvery() == 0 || last;
+        if (logged) {
           run.appendMetrics(metrics);
           windowNanos = now;
           windowTokens = 0;
         }
-        if (done % options.checkpointEvery() == 0 || last) {
-          TrainingState state = new TrainingState(done, options.seed(), optionsJson,
-              outcome.loss(), elapsed, tokens);
-          lastCheckpoint = run.writeCheckpoint(done, dir -> writeCheckpoint(dir, state,
-              optimizer));
+        TrainingState state = new TrainingState(done, options.seed(), optionsJson,
+            outcome.loss(), elapsed, tokens, false);
+        boolean checkpointed = done % options.checkpointEvery() == 0 || last;
+        if (checkpointed) {
+          lastCheckpoint = run.writeCheckpoint(done, dir -> LoopCheckpoints.write(dir, saver,
+              optimizer, state));
         }
         progress.update(done, String.format(Locale.ROOT, "loss %.4f lr %.2e", outcome.loss(),
             lr));
-        if (listener != null) {
-          listener.afterStep(metrics);
+        if (listener.afterStep(metrics) == LoopControl.STOP) {
+          if (!logged) {
+            run.appendMetrics(metrics);
+          }
+          if (checkpointed) {
+            LoopCheckpoints.rewriteState(lastCheckpoint, state.asStopped());
+          } else {
+            lastCheckpoint = run.writeCheckpoint(done, dir -> LoopCheckpoints.write(dir, saver,
+                optimizer, state.asStopped()));
+          }
+          return new TrainingResult(done, lastLoss, startStep, elapsed, tokens, lastCheckpoint,
+              true);
         }
       }
       double elapsed = elapsedBefore + (System.nanoTime() - startNanos) / 1e9;
       return new TrainingResult(options.steps(), lastLoss, startStep, elapsed, tokens,
-          lastCheckpoint);
+          lastCheckpoint, false);
     }
   }
 
-  private record StepOutcome(double loss, double gradNorm, long tokens) {}
-
-  private StepOutcome trainStep(long step, double lr, AdamW optimizer, NDManager stepManager,
-      Path lastCheckpoint) {
+  private UpdateStep.Outcome trainStep(long step, double lr, AdamW optimizer,
+      NDManager stepManager, Path lastCheckpoint) {
     List<B> microBatches = batches.microBatches(step);
     if (microBatches.isEmpty()) {
       throw new IllegalStateException("step " + (step + 1) + ": the batch source gave no"
           + " micro-batches");
     }
-    Gradients.Accumulated accumulated =
-        Gradients.accumulate(parameters, microBatches, objective, stepManager);
-    double loss = accumulated.meanLoss();
-    if (!Double.isFinite(loss)) {
-      Gradients.zero(parameters);
-      throw diverged("loss is " + loss, step, lastCheckpoint);
-    }
-    double gradNorm = Gradients.clipByGlobalNorm(parameters, options.maxGradNorm());
-    if (!Double.isFinite(gradNorm)) {
-      Gradients.zero(parameters);
-      throw diverged("gradient norm is " + gradNorm + " (loss " + loss + ")", step,
-          lastCheckpoint);
-    }
-    optimizer.update(lr);
-    Gradients.zero(parameters);
-    return new StepOutcome(loss, gradNorm, accumulated.tokens());
+    return UpdateStep.apply(parameters, microBatches, objective, optimizer, lr,
+        options.maxGradNorm(), stepManager, what -> diverged(what, step, lastCheckpoint));
   }
 
   private TrainingDivergedException diverged(String what, long step, Path lastCheckpoint) {
@@ -189,42 +195,11 @@ public final class TrainingLoop<B> {
         + ". Lower the learning rate or enable clipping (maxGradNorm).", step + 1, lastCheckpoint);
   }
 
-  private void writeCheckpoint(Path dir, TrainingState state, AdamW optimizer)
-      throws IOException {
-    saver.save(dir);
-    try (OutputStream out = Files.newOutputStream(dir.resolve(OPTIMIZER_FILE))) {
-      optimizer.save(out);
-    }
-    RunDirectory.writeJson(dir.resolve(STATE_FILE), state);
-  }
-
   private TrainingState restore(Path checkpoint, JsonNode optionsJson, AdamW optimizer) {
-    Path stateFile = checkpoint.resolve(STATE_FILE);
-    try {
-      if (!Files.exists(stateFile)) {
-        throw new IllegalStateException("checkpoint " + checkpoint + " has no " + STATE_FILE
-            + "; it was not written by a training loop");
-      }
-      TrainingState state = Json.mapper().readValue(stateFile.toFile(), TrainingState.class);
-      // Compared as text: numbers read back may be int nodes where the options wrote longs.
-      if (!optionsJson.toString().equals(String.valueOf(state.options()))) {
-        throw new IllegalStateException("run directory " + run.root() + " holds a checkpoint"
-            + " (step " + state.step() + ") of a run with other options:\n  checkpoint: "
-            + state.options() + "\n  this run:   " + optionsJson
-            + "\nuse the same options to resume, or another output directory");
-      }
-      loader.load(checkpoint);
-      try (InputStream in = Files.newInputStream(checkpoint.resolve(OPTIMIZER_FILE))) {
-        optimizer.load(in, checkpoint.resolve(OPTIMIZER_FILE).toString());
-      }
-      if (optimizer.step() != state.step()) {
-        throw new IllegalStateException("checkpoint " + checkpoint + ": optimizer step "
-            + optimizer.step() + " differs from state step " + state.step());
-      }
-      return state;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot resume from checkpoint " + checkpoint, e);
-    }
+    TrainingState state = LoopCheckpoints.readState(checkpoint, TrainingState.class);
+    LoopCheckpoints.checkOptions(run, "step " + state.step(), state.options(), optionsJson);
+    LoopCheckpoints.restore(checkpoint, loader, optimizer, state.step());
+    return state;
   }
 
   /** Assembles a {@link TrainingLoop}; only the run directory is required beyond the basics. */

@@ -12,6 +12,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param lastLoss the loss of the last step
  * @param elapsedSeconds training time up to this checkpoint
  * @param tokens tokens processed up to this checkpoint
+ * @param stopped a listener stopped the run at this step: a rerun returns at once (absent, so
+ *     false, in checkpoints written before listeners could stop)
  */
 public record TrainingState(long step, long seed, JsonNode options, double lastLoss,
-    double elapsedSeconds, long tokens) {}
+    double elapsedSeconds, long tokens, boolean stopped) {
+
+  TrainingState asStopped() {
+    return new TrainingState(step, seed, options, lastLoss, elapsedSeconds, tokens, true);
+  }
+}

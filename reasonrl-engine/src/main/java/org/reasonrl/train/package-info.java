@@ -2,7 +2,12 @@
  * The training core every algorithm shares: {@link org.reasonrl.train.AdamW},
  * {@link org.reasonrl.train.LearningRateSchedule}, {@link org.reasonrl.train.Gradients}
  * (accumulate, clip, zero), {@link org.reasonrl.train.TokenLosses} (masked NLL, per-token
- * log-probs) and {@link org.reasonrl.train.TrainingLoop} with checkpoint and exact resume.
+ * log-probs), {@link org.reasonrl.train.TrainingLoop} with checkpoint and exact resume, and
+ * {@link org.reasonrl.train.RolloutIterations}, the outer loop of on-policy RL (build a rollout
+ * buffer from the current weights, persist it, update on it, checkpoint at the iteration
+ * boundary). Both share one optimizer step; objectives report named
+ * {@link org.reasonrl.train.Statistics} (KL, clip fraction, …) pooled into {@code metrics.jsonl},
+ * and listeners answer {@link org.reasonrl.train.LoopControl#CONTINUE} or {@code STOP}.
  *
  * <p>An algorithm plugs in a {@link org.reasonrl.train.BatchSource} (the micro-batches of step
  * s, a pure function of s) and an {@link org.reasonrl.train.Objective} (summed loss and count of

@@ -3,6 +3,7 @@ package org.reasonrl.algo;
 import java.nio.file.Path;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeOptions;
+import org.reasonrl.train.LoopControl;
 
 /**
  * One {@code reasonrl:orm} run on the {@link OrmFixtures} (already written to the fixture
@@ -26,7 +27,7 @@ public final class OrmTinyRun {
     System.out.println("resumedFrom=" + report.training().resumedFromStep());
   }
 
-  private static void sleep(long millis) {
+  private static LoopControl sleep(long millis) {
     if (millis > 0) {
       try {
         Thread.sleep(millis);
@@ -34,6 +35,7 @@ public final class OrmTinyRun {
         Thread.currentThread().interrupt();
       }
     }
+    return LoopControl.CONTINUE;
   }
 
   private OrmTinyRun() {}

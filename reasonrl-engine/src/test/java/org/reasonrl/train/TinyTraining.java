@@ -100,7 +100,7 @@ public final class TinyTraining {
     }
   }
 
-  private static void sleep(long millis) {
+  private static LoopControl sleep(long millis) {
     if (millis > 0) {
       try {
         Thread.sleep(millis);
@@ -108,6 +108,7 @@ public final class TinyTraining {
         Thread.currentThread().interrupt();
       }
     }
+    return LoopControl.CONTINUE;
   }
 
   private TinyTraining() {}
