@@ -63,13 +63,14 @@ assert log =~ /EI round 1: 16 rollouts/
 assert log.contains('EI_1 model: ')
 
 // eval with ORM reranking: the four metrics, and one line per generated solution.
-def eval = json.parse(new File(runs, 'eval-sft/eval.json'))
+// (written to the goal's default output, target/reasonrl/eval)
+def eval = json.parse(new File(runs, 'eval/eval.json'))
 assert eval.result.problems == 8
 ['maj1', 'majAtK', 'rerankAtK', 'passAtK'].each {
   assert eval.result[it].value >= 0 && eval.result[it].value <= 1 : "$it missing"
   assert eval.result[it].ciLow <= eval.result[it].value && eval.result[it].value <= eval.result[it].ciHigh
 }
-assert new File(runs, 'eval-sft/samples.jsonl').readLines().size() == 8 * (1 + 3)
+assert new File(runs, 'eval/samples.jsonl').readLines().size() == 8 * (1 + 3)
 assert log =~ /maj@1 [0-9.]+ \[[0-9.]+, [0-9.]+\]  maj@2/
 
 // The engine started (and said so) for the goals that compute; the report IT relies on this line.
