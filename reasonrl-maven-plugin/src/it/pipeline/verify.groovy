@@ -29,6 +29,7 @@ def sftRun = json.parse(new File(runs, 'sft/run.json'))
 assert sftRun.goal == 'sft'
 assert sftRun.status == 'completed'
 assert sftRun.config.validationProblems == 8
+assert sftRun.config.passK == 2
 assert log.contains('Best SFT model (validation maj@1 ')
 assert log =~ /sft validation step 20 \(epoch [0-9.]+\): loss [0-9.]+ maj@1/
 // orm: a loadable ORM (model + reward head) and held-out metrics.
@@ -38,15 +39,42 @@ assert log =~ /sft validation step 20 \(epoch [0-9.]+\): loss [0-9.]+ maj@1/
 def orm = json.parse(new File(runs, 'orm/result.json'))
 assert orm.toString().contains('auc') || orm.toString().contains('brier')
 
+// ei: one round (sampled, filtered, fine-tuned, evaluated) and its control, each with a model.
+def round1 = json.parse(new File(runs, 'ei/round-1/round.json'))
+assert round1.round == 1
+assert round1.rollouts == 8 * 2
+assert round1.kept >= 1 && round1.datasetSize >= round1.kept
+assert round1.fineTuneSteps == 4
+assert round1.eval.problems == 4
+['round-1/model', 'control-1/model'].each { dir ->
+  ['config.json', 'model.safetensors', 'tokenizer.json'].each {
+    assert new File(runs, "ei/$dir/$it").isFile() : "ei/$dir/$it missing"
+  }
+}
+def ei = json.parse(new File(runs, 'ei/result.json'))
+assert ei.rounds*.round == [1]
+assert ei.controls*.round == [1]
+assert ei.finalModel =~ /ei\/round-1\/model\/?$/
+assert new File(runs, 'ei/ei.jsonl').isFile()
+def eiRun = json.parse(new File(runs, 'ei/run.json'))
+assert eiRun.goal == 'ei'
+assert eiRun.config.k == 2 && eiRun.config.ormThreshold == 0
+assert log =~ /EI round 1: 16 rollouts/
+assert log.contains('EI_1 model: ')
+
 // eval with ORM reranking: the four metrics, and one line per generated solution.
-def eval = json.parse(new File(runs, 'eval-sft/eval.json'))
+// (written to the goal's default output, target/reasonrl/eval)
+def eval = json.parse(new File(runs, 'eval/eval.json'))
 assert eval.result.problems == 8
 ['maj1', 'majAtK', 'rerankAtK', 'passAtK'].each {
   assert eval.result[it].value >= 0 && eval.result[it].value <= 1 : "$it missing"
   assert eval.result[it].ciLow <= eval.result[it].value && eval.result[it].value <= eval.result[it].ciHigh
 }
-assert new File(runs, 'eval-sft/samples.jsonl').readLines().size() == 8 * (1 + 3)
+assert new File(runs, 'eval/samples.jsonl').readLines().size() == 8 * (1 + 3)
 assert log =~ /maj@1 [0-9.]+ \[[0-9.]+, [0-9.]+\]  maj@2/
+
+// The engine started (and said so) for the goals that compute; the report IT relies on this line.
+assert log.contains('Number of intra-op threads is 1')
 
 // report: the evaluation as a table row.
 def report = new File(runs, 'report.html').text

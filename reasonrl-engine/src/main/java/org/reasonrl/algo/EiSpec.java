@@ -88,4 +88,21 @@ public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDatas
         output, 2, 2000, 4, 0.7, 120, 128, false, null, 0.5,
         new Optimization(200, 32, 32, 5e-4, 20, 0.01, 1.0, 25, 100), true, 1000, 4, 0.7, 0, 42);
   }
+
+  /**
+   * The problems each round is evaluated on, from what a user named: the test split of
+   * {@code name} at {@code path}. An unnamed dataset is the training one; an absent path is the
+   * training dataset's when the dataset is the same, else none (so {@code gsm8k} or {@code svamp}
+   * without a path is refused by {@link DatasetSpec}). With neither given this is
+   * {@code training.withSplit("test")}, the canonical constructor's default.
+   */
+  public static DatasetSpec evalDataset(DatasetSpec training, String name, Path path) {
+    Path file = path != null ? path : training.path();
+    if (name == null) {
+      return new DatasetSpec(training.name(), file, "test", training.failOnBadRecord());
+    }
+    DatasetSpec named = new DatasetSpec(name, file, "test", training.failOnBadRecord());
+    return path != null || named.name().equals(training.name()) ? named
+        : new DatasetSpec(named.name(), null, "test", training.failOnBadRecord());
+  }
 }

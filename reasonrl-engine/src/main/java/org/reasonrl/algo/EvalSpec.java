@@ -2,6 +2,7 @@ package org.reasonrl.algo;
 
 import java.nio.file.Path;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.eval.Bootstrap;
 import org.reasonrl.eval.EvalOptions;
 
 /**
@@ -34,5 +35,15 @@ public record EvalSpec(Path checkpoint, DatasetSpec dataset, int maxProblems, in
     if (fewShot < 0) {
       throw new IllegalArgumentException("fewShot must be >= 0 but was " + fewShot);
     }
+  }
+
+  /**
+   * Defaults: every problem of the embedded benchmark's test split, zero-shot, no ORM; maj@1
+   * greedy plus n = K = 8 samples at T=0.7 (top-p 1) of up to 160 tokens, decoded 64 rows at a
+   * time, 1000 bootstrap resamples, seed 42.
+   */
+  public static EvalSpec defaults(Path checkpoint, Path output) {
+    return new EvalSpec(checkpoint, DatasetSpec.synthetic("test"), 0, 0, null,
+        new EvalOptions(8, 8, 0.7, 1.0, 160, 64, true, 42, Bootstrap.DEFAULT_RESAMPLES), output);
   }
 }

@@ -2,6 +2,7 @@ package org.reasonrl.algo;
 
 import java.nio.file.Path;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.train.Optimization;
 
 /**
  * One {@code reasonrl:orm} run: sample, label, split, fine-tune, evaluate.
@@ -77,5 +78,28 @@ public record OrmSpec(Path policyCheckpoint, DatasetSpec dataset, int maxProblem
   public static OrmSpec defaults(Path policyCheckpoint, DatasetSpec dataset, Path output) {
     return new OrmSpec(policyCheckpoint, dataset, 0, 8, 0.7, 160, 64, 0.1, 300, 32, 16, 1e-4,
         20, 0.01, 1.0, false, 10, 50, 42, output);
+  }
+
+  /**
+   * A run whose optimisation fields come from the shared record (its rules apply: a micro-batch
+   * above the batch and a warm-up above the steps are lowered). ORM's AdamW moments stay its own
+   * (see {@link OrmTraining}); only steps, batching, schedule, decay, clipping and cadence are
+   * taken.
+   */
+  public static OrmSpec of(Path policyCheckpoint, DatasetSpec dataset, int maxProblems,
+      int samplesPerProblem, double temperature, int maxNewTokens, int samplingBatchSize,
+      double heldOutShare, Optimization optimization, boolean balanceClasses, long seed,
+      Path output) {
+    return new OrmSpec(policyCheckpoint, dataset, maxProblems, samplesPerProblem, temperature,
+        maxNewTokens, samplingBatchSize, heldOutShare, optimization.steps(),
+        optimization.batchSize(), optimization.microBatchSize(), optimization.learningRate(),
+        optimization.warmupSteps(), optimization.weightDecay(), optimization.maxGradNorm(),
+        balanceClasses, optimization.logEvery(), optimization.checkpointEvery(), seed, output);
+  }
+
+  /** The optimisation fields as the shared record, e.g. to override some of the defaults. */
+  public Optimization optimization() {
+    return new Optimization(steps, batchSize, microBatchSize, learningRate, warmupSteps,
+        weightDecay, maxGradNorm, logEvery, checkpointEvery);
   }
 }

@@ -1,6 +1,7 @@
 package org.reasonrl.algo;
 
 import java.nio.file.Path;
+import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.train.Optimization;
 
@@ -38,5 +39,16 @@ public record PretrainSpec(Path output, LlamaConfig model, int documents,
   public static PretrainSpec defaults(Path output) {
     return new PretrainSpec(output, null, 20000,
         new Optimization(1500, 32, 32, 2e-3, 100, 0.01, 1.0, 25, 250), 42);
+  }
+
+  /**
+   * A model of the given size over the embedded vocabulary (the tokenizer {@link Pretrain} writes),
+   * untied embeddings as in {@link LlamaConfig#embeddedDefault}; special-token ids are set by the
+   * job from the tokenizer.
+   */
+  public static LlamaConfig embeddedModel(int hiddenSize, int intermediateSize, int layers,
+      int heads, int kvHeads, int maxPositions) {
+    return LlamaConfig.of(hiddenSize, intermediateSize, layers, heads, kvHeads,
+        SyntheticBenchmark.vocabulary().size(), maxPositions, false);
   }
 }

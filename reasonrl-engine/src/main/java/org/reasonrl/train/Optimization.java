@@ -4,11 +4,19 @@ package org.reasonrl.train;
  * The optimisation settings shared by the supervised goals (pretrain, SFT, EI's fine-tunes):
  * AdamW with linear warm-up and cosine decay to 10% of the peak rate.
  *
+ * <p>Two values are lowered rather than refused, so that a job's defaults stay valid when only
+ * {@code steps} or {@code batchSize} is overridden (e.g. a 20-step run of a goal whose default
+ * warm-up is 100): a {@code microBatchSize} above {@code batchSize} becomes {@code batchSize}
+ * (the batch is then one micro-batch, which is what the batch sources do with a larger one), and
+ * a {@code warmupSteps} above {@code steps} becomes {@code steps} (the schedule would never leave
+ * its warm-up).
+ *
  * @param steps optimizer steps
  * @param batchSize sequences per step
- * @param microBatchSize sequences per forward/backward (gradients are accumulated)
+ * @param microBatchSize sequences per forward/backward (gradients are accumulated); at most
+ *     {@code batchSize}
  * @param learningRate peak learning rate
- * @param warmupSteps linear warm-up steps
+ * @param warmupSteps linear warm-up steps; at most {@code steps}
  * @param weightDecay AdamW decoupled weight decay (matrices only)
  * @param maxGradNorm global gradient-norm clip (0 = off)
  * @param logEvery a metrics.jsonl record every this many steps
@@ -31,6 +39,8 @@ public record Optimization(long steps, int batchSize, int microBatchSize, double
     if (warmupSteps < 0) {
       throw new IllegalArgumentException("warmupSteps must be >= 0 but was " + warmupSteps);
     }
+    microBatchSize = Math.min(microBatchSize, batchSize);
+    warmupSteps = Math.min(warmupSteps, steps);
   }
 
   /** The same settings with another number of steps (warm-up capped to it). */

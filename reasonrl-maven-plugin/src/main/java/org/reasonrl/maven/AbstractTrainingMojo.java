@@ -1,15 +1,14 @@
 package org.reasonrl.maven;
 
-import java.io.File;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.train.Optimization;
 
 /**
- * The optimisation parameters the supervised goals share. Each left unset takes the goal's own
- * measured default (see the goal's engine spec {@code defaults}).
+ * Goals that fine-tune a policy. Each optimisation parameter left unset takes the goal's default
+ * (its engine spec's {@code defaults}); the rules of {@link Optimization} then apply (a default
+ * micro-batch or warm-up larger than the batch or the steps set here is lowered to them).
  */
-public abstract class AbstractTrainingMojo extends AbstractReasonRlMojo {
+public abstract class AbstractTrainingMojo extends AbstractSamplingMojo {
 
   /** Optimizer steps (for {@code ei}: per round; for {@code sft}: the most). */
   @Parameter(property = "reasonrl.steps")
@@ -49,21 +48,22 @@ public abstract class AbstractTrainingMojo extends AbstractReasonRlMojo {
 
   /** The goal's defaults with every parameter the user set applied. */
   protected Optimization optimization(Optimization defaults) {
-    long s = steps != null ? steps : defaults.steps();
-    int batch = batchSize != null ? batchSize : defaults.batchSize();
-    int micro = microBatchSize != null ? microBatchSize : Math.min(batch,
-        defaults.microBatchSize());
-    return new Optimization(s, batch, micro,
+    return override(defaults, steps, batchSize, microBatchSize, learningRate, warmupSteps,
+        weightDecay, maxGradNorm, logEvery, checkpointEvery);
+  }
+
+  /** {@code defaults} with each non-null value in its place ({@code pretrain} shares it). */
+  static Optimization override(Optimization defaults, Long steps, Integer batchSize,
+      Integer microBatchSize, Double learningRate, Long warmupSteps, Double weightDecay,
+      Double maxGradNorm, Integer logEvery, Integer checkpointEvery) {
+    return new Optimization(steps != null ? steps : defaults.steps(),
+        batchSize != null ? batchSize : defaults.batchSize(),
+        microBatchSize != null ? microBatchSize : defaults.microBatchSize(),
         learningRate != null ? learningRate : defaults.learningRate(),
-        warmupSteps != null ? warmupSteps : Math.min(defaults.warmupSteps(), s),
+        warmupSteps != null ? warmupSteps : defaults.warmupSteps(),
         weightDecay != null ? weightDecay : defaults.weightDecay(),
         maxGradNorm != null ? maxGradNorm : defaults.maxGradNorm(),
         logEvery != null ? logEvery : defaults.logEvery(),
         checkpointEvery != null ? checkpointEvery : defaults.checkpointEvery());
-  }
-
-  /** {@code synthetic} (embedded, generated in memory unless a path is given), gsm8k or svamp. */
-  protected static DatasetSpec dataset(String name, File path, String split) {
-    return new DatasetSpec(name, path == null ? null : path.toPath(), split, true);
   }
 }

@@ -5,41 +5,26 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.algo.EiSpec;
 import org.reasonrl.algo.ExpertIteration;
+import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.runtime.RuntimeInfo;
 
 /**
- * Expert Iteration (EI_n): per round, sample K solutions per training question, keep the
- * correct (or ORM-approved) distinct ones, fine-tune on their union, evaluate; with a
- * compute-matched continued-SFT control. Writes {@code round-<i>/model} per round,
- * {@code ei.jsonl} (per round: rollouts, |R_i|, |D_i|, metrics) and {@code result.json}.
+ * Expert Iteration (EI_n): per round, sample K solutions per training question (train split of
+ * {@code dataset}), keep the correct (or ORM-approved) distinct ones, fine-tune on their union,
+ * evaluate; with a compute-matched continued-SFT control. Writes {@code round-<i>/model} per
+ * round, {@code ei.jsonl} (per round: rollouts, |R_i|, |D_i|, metrics) and {@code result.json}.
  * Rerunning with the same output resumes at the first unfinished round.
  */
 @Mojo(name = "ei", threadSafe = true, requiresProject = false)
 public class EiMojo extends AbstractTrainingMojo {
 
-  /** The starting policy π_0 (e.g. {@code sft/best}). */
-  @Parameter(property = "reasonrl.checkpoint", required = true)
-  private File checkpoint;
-
-  /** {@code synthetic} (embedded), {@code gsm8k} or {@code svamp}; train split is sampled. */
-  @Parameter(property = "reasonrl.dataset", defaultValue = "synthetic")
-  private String dataset;
-
-  /** The dataset's file or directory (required for gsm8k). */
-  @Parameter(property = "reasonrl.datasetPath")
-  private File datasetPath;
-
-  /** Evaluated each round: its test split. Default: the training dataset's. */
+  /** Evaluated each round, its test split. Default: the training dataset. */
   @Parameter(property = "reasonrl.evalDataset")
   private String evalDataset;
 
-  /** The eval dataset's file or directory. */
+  /** The eval dataset's file or directory. Default: the training dataset's, if the same one. */
   @Parameter(property = "reasonrl.evalDatasetPath")
   private File evalDatasetPath;
-
-  /** The run directory. */
-  @Parameter(property = "reasonrl.output", defaultValue = "${project.build.directory}/reasonrl/ei")
-  private File output;
 
   /** Rounds n; 0 with {@code control=true} trains and evaluates only the compute-matched control. */
   @Parameter(property = "reasonrl.rounds", defaultValue = "2")
@@ -48,22 +33,6 @@ public class EiMojo extends AbstractTrainingMojo {
   /** Sample for the first N training questions (0 = all). */
   @Parameter(property = "reasonrl.maxQuestions", defaultValue = "2000")
   private int maxQuestions;
-
-  /** Samples per question per round. */
-  @Parameter(property = "reasonrl.k", defaultValue = "4")
-  private int k;
-
-  /** Sampling temperature of the rounds. */
-  @Parameter(property = "reasonrl.temperature", defaultValue = "0.7")
-  private double temperature;
-
-  /** Generation budget per solution. */
-  @Parameter(property = "reasonrl.maxNewTokens", defaultValue = "120")
-  private int maxNewTokens;
-
-  /** Rows decoded together. */
-  @Parameter(property = "reasonrl.samplingBatch", defaultValue = "128")
-  private int samplingBatch;
 
   /** Fine-tune π_i from π_{i-1} instead of restarting from π_0 (the paper's default). */
   @Parameter(property = "reasonrl.continueTraining", defaultValue = "false")
@@ -100,18 +69,21 @@ public class EiMojo extends AbstractTrainingMojo {
   @Parameter(property = "reasonrl.fewShot", defaultValue = "0")
   private int fewShot;
 
+  EiSpec spec() {
+    EiSpec d = EiSpec.defaults(checkpoint(), output());
+    Sampling s = sampling(new Sampling(d.k(), d.temperature(), d.maxNewTokens(),
+        d.samplingBatch()));
+    DatasetSpec train = dataset("train");
+    return new EiSpec(checkpoint(), train,
+        EiSpec.evalDataset(train, evalDataset, path(evalDatasetPath)), output(), rounds,
+        maxQuestions, s.k(), s.temperature(), s.maxNewTokens(), s.batch(), continueTraining,
+        path(ormCheckpoint), ormThreshold, optimization(d.optimization()), control,
+        evalProblems, evalK, evalTemperature, fewShot, seed());
+  }
+
   @Override
   protected void run(RuntimeInfo runtime) {
-    EiSpec defaults = EiSpec.defaults(checkpoint.toPath(), output.toPath());
-    EiSpec spec = new EiSpec(checkpoint.toPath(), dataset(dataset, datasetPath, "train"),
-        evalDataset == null && evalDatasetPath == null ? null
-            : dataset(evalDataset == null ? dataset : evalDataset,
-                evalDatasetPath == null ? datasetPath : evalDatasetPath, "test"),
-        output.toPath(), rounds, maxQuestions, k, temperature, maxNewTokens, samplingBatch,
-        continueTraining, ormCheckpoint == null ? null : ormCheckpoint.toPath(), ormThreshold,
-        optimization(defaults.optimization()), control, evalProblems, evalK, evalTemperature,
-        fewShot, seed());
-    ExpertIteration.Result result = new ExpertIteration(spec).run(logSink());
+    ExpertIteration.Result result = new ExpertIteration(spec()).run(logSink());
     getLog().info("EI_" + result.rounds().size() + " model: " + result.finalModel());
   }
 }

@@ -5,7 +5,7 @@ import org.reasonrl.runtime.RuntimeInfo;
 
 /** Prints the engine, device, versions and thread count the other goals will run with. */
 @Mojo(name = "info", threadSafe = true, requiresProject = false)
-public class InfoMojo extends AbstractReasonRlMojo {
+public class InfoMojo extends AbstractEngineMojo {
 
   @Override
   protected void run(RuntimeInfo runtime) {

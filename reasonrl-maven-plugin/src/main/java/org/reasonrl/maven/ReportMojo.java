@@ -6,11 +6,11 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.report.GridReport;
 import org.reasonrl.report.ReportEntry;
-import org.reasonrl.runtime.RuntimeInfo;
 
 /**
  * Renders evaluations ({@code eval.json} from {@code reasonrl:eval}) as one HTML page in the
- * paper's table format: maj@1, maj@K, rerank@K and pass@K with 95% intervals per method.
+ * paper's table format: maj@1, maj@K, rerank@K and pass@K with 95% intervals per method. Reads
+ * JSON and writes HTML only: it never starts the engine, so it does not load libtorch.
  */
 @Mojo(name = "report", threadSafe = true, requiresProject = false)
 public class ReportMojo extends AbstractReasonRlMojo {
@@ -36,7 +36,7 @@ public class ReportMojo extends AbstractReasonRlMojo {
   private File basedir;
 
   @Override
-  protected void run(RuntimeInfo runtime) {
+  protected void executeGoal() {
     List<ReportEntry> entries = evaluations.stream()
         .map(text -> ReportEntry.parse(text, basedir.toPath())).toList();
     GridReport.render(title, entries, reportFile.toPath());
