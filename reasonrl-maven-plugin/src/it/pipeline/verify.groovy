@@ -12,7 +12,7 @@ def model = new File(runs, 'pretrain/model')
 assert json.parse(new File(model, 'config.json')).hidden_size == 32
 def pretrainRun = json.parse(new File(runs, 'pretrain/run.json'))
 assert pretrainRun.goal == 'pretrain'
-assert pretrainRun.status == 'completed'
+assert pretrainRun.status == 'finished'
 assert new File(runs, 'pretrain/metrics.jsonl').readLines().size() == 4
 assert log.contains('Pretrained model: ')
 assert log =~ /pretrain 20\/20 steps/
@@ -24,17 +24,18 @@ validations.each { assert it.maj1 >= 0 && it.maj1 <= 1 && it.passAtK >= 0 && it.
 assert validations[2].validationLoss < validations[0].validationLoss
 ['config.json', 'model.safetensors', 'tokenizer.json'].each {
   assert new File(runs, "sft/best/$it").isFile() : "sft/best/$it missing"
+  assert new File(runs, "sft/model/$it").isFile() : "sft/model/$it (the published model) missing"
 }
 def sftRun = json.parse(new File(runs, 'sft/run.json'))
 assert sftRun.goal == 'sft'
-assert sftRun.status == 'completed'
+assert sftRun.status == 'finished'
 assert sftRun.config.validationProblems == 8
 assert sftRun.config.passK == 2
 assert log.contains('Best SFT model (validation maj@1 ')
 assert log =~ /sft validation step 20 \(epoch [0-9.]+\): loss [0-9.]+ maj@1/
 // orm: a loadable ORM (model + reward head) and held-out metrics.
 ['config.json', 'model.safetensors', 'reward_head.safetensors'].each {
-  assert new File(runs, "orm/orm/$it").isFile() : "orm/orm/$it missing"
+  assert new File(runs, "orm/model/$it").isFile() : "orm/model/$it missing"
 }
 def orm = json.parse(new File(runs, 'orm/result.json'))
 assert orm.toString().contains('auc') || orm.toString().contains('brier')
@@ -54,7 +55,7 @@ assert round1.eval.problems == 4
 def ei = json.parse(new File(runs, 'ei/result.json'))
 assert ei.rounds*.round == [1]
 assert ei.controls*.round == [1]
-assert ei.finalModel =~ /ei\/round-1\/model\/?$/
+assert ei.finalModel =~ /ei\/model\/?$/
 assert new File(runs, 'ei/ei.jsonl').isFile()
 def eiRun = json.parse(new File(runs, 'ei/run.json'))
 assert eiRun.goal == 'ei'
@@ -65,6 +66,9 @@ assert log.contains('EI_1 model: ')
 // eval with ORM reranking: the four metrics, and one line per generated solution.
 // (written to the goal's default output, target/reasonrl/eval)
 def eval = json.parse(new File(runs, 'eval/eval.json'))
+def evalRun = json.parse(new File(runs, 'eval/run.json'))
+assert evalRun.goal == 'eval' && evalRun.status == 'finished'
+assert json.parse(new File(runs, 'eval/spec.json')).goal == 'eval'
 assert eval.result.problems == 8
 ['maj1', 'majAtK', 'rerankAtK', 'passAtK'].each {
   assert eval.result[it].value >= 0 && eval.result[it].value <= 1 : "$it missing"

@@ -5,8 +5,7 @@ import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.reasonrl.model.CheckpointException;
-import org.reasonrl.run.RunDirectoryLockedException;
+import org.reasonrl.job.JobRunner;
 
 /**
  * The root of every goal: {@code skip}, the log, and one translation of engine errors into
@@ -32,10 +31,11 @@ public abstract class AbstractReasonRlMojo extends AbstractMojo {
     }
     try {
       executeGoal();
-    } catch (IllegalArgumentException | CheckpointException | RunDirectoryLockedException e) {
-      // Bad input (parameters, data, checkpoints, a busy output directory): the user's to fix.
-      throw new MojoFailureException(e.getMessage(), e);
     } catch (RuntimeException e) {
+      if (JobRunner.isUserError(e)) {
+        // Bad input (parameters, data, checkpoints, a busy or mismatched output): the user's.
+        throw new MojoFailureException(e.getMessage(), e);
+      }
       throw new MojoExecutionException(e.getMessage(), e);
     }
   }

@@ -4,7 +4,7 @@ import java.io.File;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.reasonrl.report.GridReport;
+import org.reasonrl.report.Report;
 import org.reasonrl.report.ReportEntry;
 
 /**
@@ -39,7 +39,6 @@ public class ReportMojo extends AbstractReasonRlMojo {
   protected void executeGoal() {
     List<ReportEntry> entries = evaluations.stream()
         .map(text -> ReportEntry.parse(text, basedir.toPath())).toList();
-    GridReport.render(title, entries, reportFile.toPath());
-    getLog().info("Report: " + reportFile);
+    new Report(title, entries, reportFile.toPath()).run(logSink());
   }
 }
