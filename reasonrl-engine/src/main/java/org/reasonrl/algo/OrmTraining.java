@@ -42,6 +42,7 @@ import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.text.Tokenizer;
 import org.reasonrl.train.AdamW;
 import org.reasonrl.train.BatchSource;
@@ -173,7 +174,7 @@ public final class OrmTraining {
 
         // ---- model: the policy backbone and a fresh, seeded head
         ScalarHead head = ScalarHead.create(config.hiddenSize(), manager,
-            ShuffledOrder.mix(spec.seed(), 0x4F524DL));
+            SeedStream.of(spec.seed(), "orm/reward-head"));
         OutcomeRewardModel orm = new OutcomeRewardModel(policy, head);
         int pad = Math.max(tokenizer.padId(), 0);
         Map<String, Problem> byId = new LinkedHashMap<>();

@@ -31,6 +31,7 @@ import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunDirectoryLockedException;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.runtime.SeedStream;
 
 class OrmTrainingTest {
 
@@ -141,7 +142,8 @@ class OrmTrainingTest {
         Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"))) {
       CausalLm policy = Checkpoint.load(dir.resolve("policy"), manager);
       OutcomeRewardModel orm = new OutcomeRewardModel(policy,
-          org.reasonrl.model.ScalarHead.create(policy.config().hiddenSize(), manager, 9));
+          org.reasonrl.model.ScalarHead.create(policy.config().hiddenSize(), manager,
+              SeedStream.of(9, "head")));
       int[] prompt = org.reasonrl.data.PromptFormat.encodePrompt(tokenizer,
           "Question: Tom has 7 pens. How many pens?\nAnswer:");
       int[] solution = tokenizer.encode(" Tom has 7 pens.\n#### 7");
@@ -165,7 +167,8 @@ class OrmTrainingTest {
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       CausalLm policy = Checkpoint.load(dir.resolve("policy"), manager);
       OutcomeRewardModel orm = new OutcomeRewardModel(policy,
-          org.reasonrl.model.ScalarHead.create(policy.config().hiddenSize(), manager, 5));
+          org.reasonrl.model.ScalarHead.create(policy.config().hiddenSize(), manager,
+              SeedStream.of(5, "head")));
       java.util.Random random = new java.util.Random(3);
       List<int[]> sequences = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
@@ -211,7 +214,7 @@ class OrmTrainingTest {
     Path small = dir.resolve("small-policy");
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       CausalLm model = CausalLm.create(LlamaConfig.of(8, 8, 1, 2, 2, 8, 64, false))
-          .initializeRandom(manager, 1);
+          .initializeRandom(manager, SeedStream.of(1, "init"));
       Checkpoint.save(model, small, dir.resolve("tokenizer.json"));
     }
     CheckpointException mismatched = assertThrows(CheckpointException.class,

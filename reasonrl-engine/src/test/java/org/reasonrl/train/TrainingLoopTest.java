@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 
 class TrainingLoopTest {
 
@@ -53,7 +54,8 @@ class TrainingLoopTest {
     List<Map<String, float[]>> afterStep = new ArrayList<>();
     try (RunDirectory run = RunDirectory.open(temp);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(1, "tiny-lm"));
       TrainingDivergedException error = assertThrows(TrainingDivergedException.class,
           () -> TrainingLoop.builder(options, model.getParameters(), batches,
                   poisonedAt(model, poisonedBatches.get(1)))
@@ -93,7 +95,8 @@ class TrainingLoopTest {
     TokenBatch corpus = TinyTraining.corpus();
     try (RunDirectory run = RunDirectory.open(temp);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(1, "tiny-lm"));
       TrainingResult first = loop(model, TinyTraining.options(6, 2), run,
           TinyTraining.batches(corpus, 2), new ArrayList<>(), null).run(manager);
       assertEquals(6, first.steps());
@@ -122,7 +125,8 @@ class TrainingLoopTest {
     List<String> progress = new ArrayList<>();
     try (RunDirectory run = RunDirectory.open(temp);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(1, "tiny-lm"));
       int before = manager.getManagedArrays().size();
       TrainingResult result = loop(model, options, run,
           TinyTraining.batches(TinyTraining.corpus(), 4), progress,
