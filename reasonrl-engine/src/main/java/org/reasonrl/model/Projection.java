@@ -75,7 +75,7 @@ public final class Projection extends LlamaBlock {
     return y.add(Scalars.mul(delta, loraScale));
   }
 
-  /** Inverted dropout as torch's: each element zeroed with probability p, the rest scaled 1/(1-p). */
+  /** Inverted dropout as torch's: each element zeroed with probability p, the rest × 1/(1-p). */
   private NDArray dropout(NDArray x) {
     if (dropoutDraws == null) {
       throw new IllegalStateException("LoRA dropout " + loraDropout + " needs a random stream;"

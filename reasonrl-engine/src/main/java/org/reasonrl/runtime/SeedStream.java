@@ -43,7 +43,7 @@ public final class SeedStream {
     this.state = seed;
   }
 
-  /** The stream for {@code purpose} (e.g. {@code "pretrain/init"}) of a run seeded {@code runSeed}. */
+  /** The stream for {@code purpose} (e.g. {@code "pretrain/init"}) of the run seeded so. */
   public static SeedStream of(long runSeed, String purpose) {
     return new SeedStream(mix(runSeed, hash(purpose)));
   }
