@@ -25,8 +25,8 @@ import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.text.Tokenizer;
-import org.reasonrl.train.ShuffledOrder;
 import org.reasonrl.train.TrainingLoop;
 import org.reasonrl.train.TrainingResult;
 
@@ -145,7 +145,7 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
 
       // ---- model: the policy backbone and a fresh, seeded head
       ScalarHead head = ScalarHead.create(config.hiddenSize(), manager,
-          ShuffledOrder.mix(spec.seed(), 0x4F524DL));
+          SeedStream.of(spec.seed(), "orm/reward-head"));
       OutcomeRewardModel orm = new OutcomeRewardModel(policy, head);
       int pad = Math.max(tokenizer.padId(), 0);
       OrmHeldOut heldOutEval = new OrmHeldOut(spec);

@@ -23,6 +23,7 @@ import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.text.Tokenizer;
 import org.reasonrl.train.HfCheckpoints;
 import org.reasonrl.train.Optimization;
@@ -99,7 +100,8 @@ public final class Pretrain implements Job<Pretrain.Result> {
         throw new IllegalArgumentException("no pretraining document fits the model's "
             + config.maxPositionEmbeddings() + " positions");
       }
-      CausalLm model = CausalLm.create(config).initializeRandom(manager, spec.seed());
+      CausalLm model = CausalLm.create(config)
+          .initializeRandom(manager, SeedStream.of(spec.seed(), "pretrain/init"));
       log.accept(String.format("Pretraining a %,d-parameter model on %d documents (%d too long),"
           + " %d steps of %d", config.parameterCount(), examples.size(), dropped,
           spec.optimization().steps(), spec.optimization().batchSize()));

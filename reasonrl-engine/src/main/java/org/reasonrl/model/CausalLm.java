@@ -16,7 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 
 /**
  * A Llama-architecture causal language model (Hugging Face's {@code LlamaForCausalLM}): token
@@ -55,12 +55,12 @@ public final class CausalLm extends LlamaBlock {
   }
 
   /**
-   * Draws fresh weights: normal(0, 0.02) for projections and embeddings, ones for norms. The
-   * engine's global generator is re-seeded with {@code seed} first, so equal seeds give equal
-   * models.
+   * Draws fresh weights: normal(0, 0.02) for projections and embeddings, ones for norms. Each
+   * tensor comes from {@code seeds.derive(its Hugging Face name)}, so equal streams give equal
+   * models, whatever else runs in the JVM.
    */
-  public CausalLm initializeRandom(NDManager manager, long seed) {
-    EngineRuntime.seed(seed);
+  public CausalLm initializeRandom(NDManager manager, SeedStream seeds) {
+    drawRandomParameters("", manager, seeds);
     initialize(manager, DataType.FLOAT32, new Shape(1, 1));
     return this;
   }

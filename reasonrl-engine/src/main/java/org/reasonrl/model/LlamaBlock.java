@@ -9,21 +9,20 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.reasonrl.runtime.SeedStream;
 
 /**
  * Base of the decoder's blocks. Children and parameters are registered under their bare Hugging
  * Face names (no DJL "01" prefixes), so that walking the tree and joining names with dots gives
  * exactly the Hugging Face tensor names. Parameters get their shape only at initialisation, so a
- * checkpoint loader can instead hand each one its array ({@link Parameter#setArray}).
+ * checkpoint loader can instead hand each one its array ({@link Parameter#setArray}). Random
+ * parameters ({@link RandomInit}) get theirs from {@link #drawRandomParameters}, never from DJL.
  */
 abstract class LlamaBlock extends AbstractBlock {
-
-  static final Initializer WEIGHT_INIT = new NormalInitializer(0.02f);
 
   private final Map<String, Shape> shapes = new LinkedHashMap<>();
 
@@ -56,6 +55,25 @@ abstract class LlamaBlock extends AbstractBlock {
   protected final <B extends Block> B child(String name, B block) {
     children.add(name, block);
     return block;
+  }
+
+  /**
+   * Gives every parameter of this subtree that has no array yet and a {@link RandomInit} its
+   * values, drawn from {@code stream.derive(name)} with its dotted Hugging Face name: each tensor
+   * is a function of the stream's seed and its name alone, whatever else the model holds.
+   */
+  final void drawRandomParameters(String prefix, NDManager manager, SeedStream stream) {
+    for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
+      Parameter parameter = entry.getValue();
+      if (!parameter.isInitialized() && parameter.getInitializer() instanceof RandomInit init) {
+        String name = prefix + entry.getKey();
+        parameter.setArray(init.draw(manager, shapes.get(entry.getKey()), stream.derive(name)));
+      }
+    }
+    for (Pair<String, Block> pair : children) {
+      ((LlamaBlock) pair.getValue())
+          .drawRandomParameters(prefix + pair.getKey() + ".", manager, stream);
+    }
   }
 
   @Override

@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 
 /**
  * LoRA adapters on a {@link CausalLm}: apply (base frozen, A random, B zero), merge into the base
@@ -39,12 +39,29 @@ public final class Lora {
   /**
    * Adds adapters to every projection named in {@code config.targetModules()} and freezes all
    * other parameters, so that a loop updating only arrays with gradients trains only adapters.
-   * A is drawn from the engine generator re-seeded with {@code seed}.
+   * Each A is drawn from {@code seeds.derive(its name)}; dropout masks from
+   * {@code seeds.derive("lora_dropout")} (see {@link #seedDropout}).
    */
-  public static void apply(CausalLm model, LoraConfig config, NDManager manager, long seed) {
+  public static void apply(CausalLm model, LoraConfig config, NDManager manager,
+      SeedStream seeds) {
     addAdapters(model, config);
-    EngineRuntime.seed(seed);
+    model.drawRandomParameters("", manager, seeds);
     model.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+    seedDropout(model, seeds.derive("lora_dropout"));
+  }
+
+  /**
+   * Sets where every adapter's dropout masks come from: adapter {@code name} draws from
+   * {@code seeds.derive(name)}, one value per element of its input, each training forward. A
+   * loop that must resume bit-for-bit reseeds this with a stream derived from the step; adapters
+   * added by {@link #load} must be seeded before training with dropout.
+   */
+  public static void seedDropout(CausalLm model, SeedStream seeds) {
+    model.projections().forEach((name, projection) -> {
+      if (projection.hasAdapter()) {
+        projection.seedDropout(seeds.derive(name));
+      }
+    });
   }
 
   /** The adapter config in use, or {@code null} if the model has no adapters. */

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 
 /**
  * One number per position from the decoder's final hidden states (B, T, H) → (B, T): PPO's value
@@ -32,14 +32,14 @@ public final class ScalarHead extends LlamaBlock {
 
   private ScalarHead(int hiddenSize) {
     this.hiddenSize = hiddenSize;
-    this.weight = newParameter("weight", new Shape(1, hiddenSize), WEIGHT_INIT);
+    this.weight = newParameter("weight", new Shape(1, hiddenSize), RandomInit.WEIGHTS);
     this.bias = newParameter("bias", new Shape(1), Initializer.ZEROS);
   }
 
-  /** A head with weight normal(0, 0.02) (engine generator re-seeded with {@code seed}), bias 0. */
-  public static ScalarHead create(int hiddenSize, NDManager manager, long seed) {
+  /** A head with weight normal(0, 0.02) from {@code seeds.derive("score.weight")}, bias 0. */
+  public static ScalarHead create(int hiddenSize, NDManager manager, SeedStream seeds) {
     ScalarHead head = new ScalarHead(hiddenSize);
-    EngineRuntime.seed(seed);
+    head.drawRandomParameters("score.", manager, seeds);
     head.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
     return head;
   }

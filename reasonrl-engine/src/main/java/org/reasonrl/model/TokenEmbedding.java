@@ -14,7 +14,7 @@ public final class TokenEmbedding extends LlamaBlock {
   private final Parameter weight;
 
   TokenEmbedding(int vocabSize, int hiddenSize) {
-    this.weight = newParameter("weight", new Shape(vocabSize, hiddenSize), WEIGHT_INIT);
+    this.weight = newParameter("weight", new Shape(vocabSize, hiddenSize), RandomInit.WEIGHTS);
   }
 
   public Parameter weight() {

@@ -7,26 +7,39 @@ import ai.djl.util.Utils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one door into DJL. Every entry point (Mojo, benchmark main, test) calls {@link #start}
- * before touching an NDArray, so that offline mode, opt-out of tracking, thread counts, the cache
- * directory and the seed are in place before DJL loads libtorch. Without offline mode DJL tries to
+ * before touching an NDArray, so that offline mode, opt-out of tracking, thread counts and the
+ * cache directory are in place before DJL loads libtorch. Without offline mode DJL tries to
  * download native libraries and to call a cloud metadata address; neither may ever happen.
+ *
+ * <p>The engine is one per JVM and so is what it describes: jobs running side by side (Maven
+ * {@code -T 2}) share it, and no start changes anything another job depends on. In particular
+ * no ReasonRL draw uses libtorch's global generator (each comes from a {@link SeedStream} of its
+ * run), and thread counts are fixed by the first start.
  */
 public final class EngineRuntime {
 
   static final String ENGINE_NAME = "PyTorch";
 
+  private static final Logger LOG = LoggerFactory.getLogger(EngineRuntime.class);
+
   private static RuntimeInfo started;
   private static Device device;
+  private static final Set<Integer> ignoredThreadRequests = new HashSet<>();
 
   private EngineRuntime() {}
 
   /**
-   * Starts the engine once per JVM. A second call with other thread or cache settings cannot
-   * change what libtorch already loaded with; it only re-seeds.
+   * Starts the engine once per JVM and returns what it runs with. Later calls cannot change what
+   * libtorch loaded with: a different thread count is ignored (with a warning, once per count)
+   * and the returned info still names the count in force; a different device is refused.
    */
   public static synchronized RuntimeInfo start(RuntimeOptions options) {
     if (started == null) {
@@ -36,16 +49,28 @@ public final class EngineRuntime {
         throw new IllegalStateException("DJL is not in offline mode after start; refusing to run");
       }
       device = chooseDevice(options.device(), engine.getGpuCount());
+      // Belt and braces: nothing draws from this generator, but if anything ever did, a one-job
+      // JVM would still repeat. Seeded once: a later start must not disturb running jobs.
+      engine.setRandomSeed((int) (options.seed() ^ (options.seed() >>> 32)));
       started = describe(engine, options);
-    } else if (!options.device().equals("auto")
-        && !chooseDevice(options.device(), started.gpuCount()).equals(device)) {
-      throw new IllegalStateException(
-          "engine already started on " + device + "; cannot switch to " + options.device());
+    } else {
+      if (!options.device().equals("auto")
+          && !chooseDevice(options.device(), started.gpuCount()).equals(device)) {
+        throw new IllegalStateException(
+            "engine already started on " + device + "; cannot switch to " + options.device());
+      }
+      warnIfThreadsDiffer(options.effectiveThreads());
     }
-    seed(options.seed());
-    started = withSeed(started, options.seed());
     prepareCallingThread();
     return started;
+  }
+
+  private static void warnIfThreadsDiffer(int requested) {
+    if (requested != started.threads() && ignoredThreadRequests.add(requested)) {
+      LOG.warn("libtorch already runs with {} intra-op threads in this JVM (set by the first"
+          + " start); the request for {} is ignored and runs record {}", started.threads(),
+          requested, started.threads());
+    }
   }
 
   /**
@@ -74,11 +99,6 @@ public final class EngineRuntime {
   public static synchronized Device device() {
     ensureStarted();
     return device;
-  }
-
-  /** Re-seeds libtorch's global generator (Java-side randomness is seeded by its owners). */
-  public static synchronized void seed(long seed) {
-    Engine.getEngine(ENGINE_NAME).setRandomSeed((int) (seed ^ (seed >>> 32)));
   }
 
   private static void configureBeforeLoad(RuntimeOptions options) {
@@ -118,18 +138,12 @@ public final class EngineRuntime {
         versions.getProperty("pytorch.native.artifact", "unknown"),
         device.toString(),
         engine.getGpuCount(),
-        options.effectiveThreads(),
+        JniUtils.getNumThreads(),
         Utils.isOfflineMode(),
         Utils.getCacheDir(),
         options.seed(),
         System.getProperty("java.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-  }
-
-  private static RuntimeInfo withSeed(RuntimeInfo info, long seed) {
-    return new RuntimeInfo(info.reasonrlVersion(), info.engineName(), info.engineVersion(),
-        info.djlVersion(), info.nativeArtifact(), info.device(), info.gpuCount(), info.threads(),
-        info.offline(), info.cacheDir(), seed, info.javaVersion(), info.os());
   }
 
   private static Properties versions() {

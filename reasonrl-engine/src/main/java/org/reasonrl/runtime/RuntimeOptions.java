@@ -5,12 +5,13 @@ import java.util.Locale;
 
 /**
  * How the engine should start: which device, how many CPU threads, where DJL keeps its native
- * cache, and the global seed.
+ * cache, and the seed for libtorch's global generator. Only the first start of a JVM decides.
  *
  * @param device {@code cpu}, {@code gpu} or {@code auto} (a GPU when the engine sees one)
  * @param threads intra-op threads for libtorch; 0 means all available cores
  * @param cacheDir DJL's cache directory, or {@code null} for DJL's default ({@code ~/.djl.ai})
- * @param seed the global seed given to libtorch
+ * @param seed given to libtorch's global generator, which nothing ReasonRL draws uses: jobs derive
+ *     their random streams from their own spec's seed ({@link SeedStream})
  */
 public record RuntimeOptions(String device, int threads, Path cacheDir, long seed) {
 

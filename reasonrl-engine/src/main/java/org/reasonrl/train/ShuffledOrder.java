@@ -1,5 +1,7 @@
 package org.reasonrl.train;
 
+import org.reasonrl.runtime.SeedStream;
+
 /**
  * Sample order over epochs where epoch {@code e} is a permutation of the data seeded by
  * {@code hash(seed, e)}: the sample at any global position is a pure function of
@@ -39,16 +41,18 @@ public final class ShuffledOrder {
     return indices;
   }
 
-  /** Fisher–Yates with a SplitMix64 stream: fixed across JDKs, unlike {@code Collections}. */
+  /**
+   * Fisher–Yates over {@link SeedStream#fromSeed}{@code (seed)}: fixed across JDKs, unlike
+   * {@code Collections.shuffle}.
+   */
   public static int[] permutation(long seed, int size) {
     int[] order = new int[size];
     for (int i = 0; i < size; i++) {
       order[i] = i;
     }
-    long state = seed;
+    SeedStream draws = SeedStream.fromSeed(seed);
     for (int i = size - 1; i > 0; i--) {
-      state += 0x9E3779B97F4A7C15L;
-      int j = (int) Long.remainderUnsigned(splitMix(state), i + 1);
+      int j = draws.nextInt(i + 1);
       int swap = order[i];
       order[i] = order[j];
       order[j] = swap;
@@ -56,18 +60,8 @@ public final class ShuffledOrder {
     return order;
   }
 
-  /** A well-mixed 64-bit hash of (seed, parts): use it to derive any per-step random seed. */
+  /** A well-mixed 64-bit hash of (seed, parts): {@link SeedStream#mix}. */
   public static long mix(long seed, long... parts) {
-    long h = splitMix(seed);
-    for (long part : parts) {
-      h = splitMix(h ^ splitMix(part + 0x632BE59BD9B4E019L));
-    }
-    return h;
-  }
-
-  private static long splitMix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return SeedStream.mix(seed, parts);
   }
 }

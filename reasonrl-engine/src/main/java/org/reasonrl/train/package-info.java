@@ -31,10 +31,13 @@
  *
  * <p><b>Randomness and resume.</b> No RNG state is checkpointed. Everything random must be a pure
  * function of (seed, step, …): batch order by {@link org.reasonrl.train.ShuffledOrder} (epoch e
- * is a permutation seeded by hash(seed, e)), any other draw seeded by
- * {@link org.reasonrl.train.ShuffledOrder#mix}. The checkpoint then needs only the model, the
- * optimizer moments and the step, and a resumed run replays exactly what an uninterrupted one
- * would have done. Models with dropout would need their masks seeded the same way.
+ * is a permutation seeded by hash(seed, e)), any other draw from a
+ * {@link org.reasonrl.runtime.SeedStream} derived from (seed, purpose, step …), never from
+ * libtorch's global generator, which every job in the JVM shares. The checkpoint then needs only
+ * the model, the optimizer moments and the step, and a resumed run replays exactly what an
+ * uninterrupted one would have done. LoRA dropout masks advance with each training forward; a
+ * loop that trains adapters with dropout and must resume exactly reseeds them per step
+ * ({@link org.reasonrl.model.Lora#seedDropout}).
  *
  * <p>The math of policy-gradient RL (advantage estimators, KL, clipped losses, aggregation) is in
  * {@link org.reasonrl.train.rl}.

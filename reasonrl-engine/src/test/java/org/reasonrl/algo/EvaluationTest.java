@@ -33,6 +33,7 @@ import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.rollout.ScriptedModel;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.runtime.SeedStream;
 
 class EvaluationTest {
 
@@ -56,7 +57,8 @@ class EvaluationTest {
         Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
       CausalLm policy = ScriptedModel.bigram(manager, tokenizer, ":", " ####", " 4", "2", "\n");
       Checkpoint.save(policy, checkpoint, tokenizerFile);
-      new OutcomeRewardModel(policy, ScalarHead.create(policy.config().hiddenSize(), manager, 5))
+      new OutcomeRewardModel(policy, ScalarHead.create(policy.config().hiddenSize(), manager,
+          SeedStream.of(5, "head")))
           .save(orm, tokenizerFile);
     }
     data = dir.resolve("data");

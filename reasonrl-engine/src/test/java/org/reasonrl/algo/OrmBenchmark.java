@@ -29,6 +29,7 @@ import org.reasonrl.train.TokenLosses;
 import org.reasonrl.train.TokenizedExample;
 import org.reasonrl.train.TrainingLoop;
 import org.reasonrl.train.TrainingOptions;
+import org.reasonrl.runtime.SeedStream;
 
 /**
  * A measured ORM run on the embedded benchmark (not a unit test): a briefly supervised policy
@@ -62,7 +63,8 @@ public final class OrmBenchmark {
         }
         LlamaConfig config = LlamaConfig.embeddedDefault(tokenizer.vocabSize())
             .withSpecialTokens(tokenizer.bosId(), tokenizer.eosId(), tokenizer.padId());
-        CausalLm model = CausalLm.create(config).initializeRandom(manager, 1);
+        CausalLm model = CausalLm.create(config)
+            .initializeRandom(manager, SeedStream.of(1, "init"));
         ShuffledOrder order = new ShuffledOrder(42, examples.size());
         int pad = Math.max(tokenizer.padId(), 0);
         BatchSource<SequenceBatch> batches = step -> {

@@ -13,6 +13,7 @@ import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.text.Tokenizer;
 import org.reasonrl.train.Optimization;
 
@@ -45,7 +46,8 @@ final class SupervisedFixtures {
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       LlamaConfig config = tinyConfig(tokenizer.vocabSize())
           .withSpecialTokens(tokenizer.bosId(), tokenizer.eosId(), tokenizer.padId());
-      CausalLm model = CausalLm.create(config).initializeRandom(manager, seed);
+      CausalLm model = CausalLm.create(config)
+          .initializeRandom(manager, SeedStream.of(seed, "init"));
       Checkpoint.save(model, dir, tokenizerFile);
     }
     return dir;

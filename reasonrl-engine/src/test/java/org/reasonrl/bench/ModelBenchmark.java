@@ -22,6 +22,7 @@ import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.runtime.RuntimeOptions;
+import org.reasonrl.runtime.SeedStream;
 
 /**
  * Throughput of the policy model on this machine: fp32 matmul peak, training tokens/s and MFU
@@ -67,7 +68,7 @@ public final class ModelBenchmark {
 
   private static void run(String name, LlamaConfig config, double peak) {
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      CausalLm model = CausalLm.create(config).initializeRandom(manager, 1);
+      CausalLm model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(1, "init"));
       long params = config.parameterCount();
       System.out.printf(Locale.ROOT, "%n== %s: %,d params (hidden %d, layers %d, heads %d/%d kv,"
           + " ffn %d, vocab %d) ==%n", name, params, config.hiddenSize(),

@@ -25,6 +25,7 @@ import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.runtime.RuntimeOptions;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.runtime.SeedStream;
 
 /**
  * Sampling throughput of the embedded-size policy on embedded-benchmark prompts: generated
@@ -57,7 +58,7 @@ public final class SamplingBenchmark {
     try (Tokenizer tokenizer = Tokenizer.load(tokenizerFile);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       LlamaConfig config = LlamaConfig.embeddedDefault(tokenizer.vocabSize());
-      CausalLm model = CausalLm.create(config).initializeRandom(manager, 1);
+      CausalLm model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(1, "init"));
       Sampler sampler = new Sampler(model, tokenizer);
       System.out.printf(Locale.ROOT, "model: %,d params; %d new tokens per row, temperature 1%n",
           config.parameterCount(), NEW_TOKENS);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 
 class CausalLmTest {
 
@@ -36,7 +37,7 @@ class CausalLmTest {
   @Test
   void parameterNamesAreHuggingFaceNames() {
     LlamaConfig config = ModelFixtures.tiny(false);
-    CausalLm model = CausalLm.create(config).initializeRandom(manager, 1);
+    CausalLm model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(1, "init"));
     var names = model.namedParameters().keySet();
     assertTrue(names.contains("model.embed_tokens.weight"));
     assertTrue(names.contains("model.layers.1.self_attn.k_proj.weight"));
@@ -50,16 +51,19 @@ class CausalLmTest {
     assertEquals(config.parameterCount(), count);
     assertEquals(new Shape(8, 16), model.namedParameters()
         .get("model.layers.0.self_attn.v_proj.weight").getArray().getShape());
-    CausalLm tied = CausalLm.create(ModelFixtures.tiny(true)).initializeRandom(manager, 1);
+    CausalLm tied = CausalLm.create(ModelFixtures.tiny(true))
+        .initializeRandom(manager, SeedStream.of(1, "init"));
     assertTrue(!tied.namedParameters().containsKey("lm_head.weight"));
   }
 
   @Test
   void sameSeedGivesSameWeights() {
     LlamaConfig config = ModelFixtures.tiny(false);
-    float[] a = CausalLm.create(config).initializeRandom(manager, 5).namedParameters()
+    float[] a = CausalLm.create(config).initializeRandom(manager, SeedStream.of(5, "init"))
+        .namedParameters()
         .get("model.layers.1.mlp.up_proj.weight").getArray().toFloatArray();
-    float[] b = CausalLm.create(config).initializeRandom(manager, 5).namedParameters()
+    float[] b = CausalLm.create(config).initializeRandom(manager, SeedStream.of(5, "init"))
+        .namedParameters()
         .get("model.layers.1.mlp.up_proj.weight").getArray().toFloatArray();
     assertTrue(Arrays.equals(a, b));
     double sq = 0;

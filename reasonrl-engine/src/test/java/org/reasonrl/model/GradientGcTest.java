@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.train.Gradients;
 import org.reasonrl.train.TokenLosses;
 
@@ -46,7 +47,7 @@ class GradientGcTest {
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       CausalLm model = ModelFixtures.randomModel(manager, ModelFixtures.tiny(true), 7);
       Lora.apply(model, new LoraConfig(4, 8, 0.0, List.of("q_proj", "v_proj", "down_proj")),
-          manager, 3);
+          manager, SeedStream.of(3, "lora"));
       assertGcDoesNotChangeGradients(model, manager);
     }
   }

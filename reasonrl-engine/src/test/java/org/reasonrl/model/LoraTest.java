@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 
 class LoraTest {
 
@@ -86,7 +87,7 @@ class LoraTest {
     CausalLm model = ModelFixtures.randomModel(manager, ModelFixtures.tiny(false), 41);
     float[] base = logits(model);
     LoraConfig config = new LoraConfig(4, 8, 0.0, List.of("q_proj", "v_proj", "down_proj"));
-    Lora.apply(model, config, manager, 7);
+    Lora.apply(model, config, manager, SeedStream.of(7, "lora"));
     assertTrue(model.namedParameters().containsKey("model.layers.1.self_attn.q_proj.lora_A.weight"));
     assertTrue(model.namedParameters().containsKey("model.layers.0.mlp.down_proj.lora_B.weight"));
     assertFalse(model.namedParameters().containsKey("model.layers.0.self_attn.k_proj.lora_A.weight"));
@@ -128,7 +129,7 @@ class LoraTest {
   @Test
   void unmergedAdaptersAreNotSilentlyDroppedFromACheckpoint() {
     CausalLm model = ModelFixtures.randomModel(manager, ModelFixtures.tiny(false), 42);
-    Lora.apply(model, LoraConfig.defaults(), manager, 1);
+    Lora.apply(model, LoraConfig.defaults(), manager, SeedStream.of(1, "lora"));
     CheckpointException error = assertThrows(CheckpointException.class,
         () -> Checkpoint.save(model, tmp.resolve("x"), null));
     assertTrue(error.getMessage().contains("lora_"), error.getMessage());
@@ -138,11 +139,12 @@ class LoraTest {
 
   @Test
   void scalarHeadIsALinearMapAndRoundTrips() {
-    ScalarHead head = ScalarHead.create(16, manager, 3);
+    ScalarHead head = ScalarHead.create(16, manager, SeedStream.of(3, "head"));
     head.namedParameters().get("score.bias").getArray().set(new float[] {0.25f});
     try (NDManager step = manager.newSubManager()) {
       ParameterStore ps = new ParameterStore(step, false);
-      NDArray hidden = step.randomNormal(new ai.djl.ndarray.types.Shape(2, 3, 16));
+      NDArray hidden = step.create(SeedStream.of(4, "hidden").normal(2 * 3 * 16, 1),
+          new ai.djl.ndarray.types.Shape(2, 3, 16));
       NDArray values = head.forward(ps, hidden, false);
       assertEquals(new ai.djl.ndarray.types.Shape(2, 3), values.getShape());
       float[] h = hidden.toFloatArray();

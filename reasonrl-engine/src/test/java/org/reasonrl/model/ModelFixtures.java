@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.reasonrl.runtime.SeedStream;
 
 /** Tiny configs and models with weights large enough that every component visibly matters. */
 final class ModelFixtures {
@@ -20,7 +21,7 @@ final class ModelFixtures {
 
   /** A model whose weights are uniform in ±0.5 (norm weights around 1), from a Java seed. */
   static CausalLm randomModel(NDManager manager, LlamaConfig config, long seed) {
-    CausalLm model = CausalLm.create(config).initializeRandom(manager, seed);
+    CausalLm model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(seed, "init"));
     Random random = new Random(seed);
     for (Map.Entry<String, Parameter> entry : model.namedParameters().entrySet()) {
       NDArray array = entry.getValue().getArray();

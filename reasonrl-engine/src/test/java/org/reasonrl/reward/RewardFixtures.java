@@ -14,6 +14,7 @@ import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.StopReason;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeOptions;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.text.Tokenizer;
 
 /** The embedded benchmark's tokenizer and rollouts written by hand with it. */
@@ -51,8 +52,8 @@ final class RewardFixtures {
    */
   static OutcomeRewardModel tinyOrm(NDManager manager, Tokenizer tokenizer) {
     CausalLm backbone = CausalLm.create(LlamaConfig.of(16, 32, 1, 2, 2, tokenizer.vocabSize(),
-        256, false)).initializeRandom(manager, 3);
-    ScalarHead head = ScalarHead.create(16, manager, 5);
+        256, false)).initializeRandom(manager, SeedStream.of(3, "reward-fixture/backbone"));
+    ScalarHead head = ScalarHead.create(16, manager, SeedStream.of(5, "reward-fixture/head"));
     backbone.namedParameters().forEach((name, p) -> {
       if (!name.endsWith("norm.weight")) {
         p.getArray().muli(25);

@@ -23,6 +23,7 @@ import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.runtime.SeedStream;
 
 class SamplerTest {
 
@@ -45,7 +46,7 @@ class SamplerTest {
     WordLevelTokenizerJson.write(file, SyntheticBenchmark.vocabulary());
     tokenizer = Tokenizer.load(file);
     LlamaConfig config = LlamaConfig.of(32, 64, 2, 4, 2, tokenizer.vocabSize(), 256, false);
-    model = CausalLm.create(config).initializeRandom(manager, 3);
+    model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(3, "init"));
     // Larger weights than the 0.02 init so that the distribution is far from uniform.
     model.namedParameters().forEach((name, p) -> {
       if (!name.endsWith("norm.weight")) {
@@ -240,7 +241,8 @@ class SamplerTest {
       int promptLength = probe.encodePrompt(PROMPTS.get(0)).length;
       int context = promptLength + 5;
       LlamaConfig short_ = LlamaConfig.of(32, 64, 2, 4, 2, tokenizer.vocabSize(), context, false);
-      Sampler sampler = new Sampler(CausalLm.create(short_).initializeRandom(local, 4), tokenizer);
+      Sampler sampler = new Sampler(
+          CausalLm.create(short_).initializeRandom(local, SeedStream.of(4, "init")), tokenizer);
       Rollout rollout = sampler.sample(List.of(PROMPTS.get(0)), 1,
           new SamplingOptions(1.0, 1, 40, 1, StopCondition.NONE), 3, null).get(0);
       assertTrue(rollout.tokens().length <= 5, "generated " + rollout.tokens().length);

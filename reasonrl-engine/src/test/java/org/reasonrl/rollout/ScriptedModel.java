@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.runtime.SeedStream;
 
 /**
  * A real {@link CausalLm} whose weights make it a scripted bigram model: attention and MLP
@@ -35,7 +36,7 @@ public final class ScriptedModel {
       int[][] edges, boolean keepAttention) {
     int vocab = tokenizer.vocabSize();
     LlamaConfig config = LlamaConfig.of(vocab + 4 - vocab % 4, 8, 1, 4, 4, vocab, 512, false);
-    CausalLm model = CausalLm.create(config).initializeRandom(manager, 1);
+    CausalLm model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(1, "init"));
     int hidden = config.hiddenSize();
     float[] embed = new float[vocab * hidden];
     boolean[] scripted = new boolean[vocab];

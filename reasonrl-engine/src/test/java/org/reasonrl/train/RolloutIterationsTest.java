@@ -25,6 +25,7 @@ import org.reasonrl.run.Json;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.train.ToyPolicyGradient.MicroBatch;
 import org.reasonrl.train.ToyPolicyGradient.Rollouts;
 
@@ -51,7 +52,8 @@ class RolloutIterationsTest {
   void initialWeights() throws IOException {
     initialWeights = temp.resolve("initial");
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(0, "tiny-lm"));
       new BlockParameters(model.getParameters()).save(Files.createDirectories(initialWeights));
     }
   }
@@ -67,7 +69,8 @@ class RolloutIterationsTest {
     Attempt(Path dir, Predicate<MicroBatch> crash, long stopAfter) throws IOException {
       try (RunDirectory run = RunDirectory.open(dir);
           NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-        TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+        TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(0, "tiny-lm"));
         new BlockParameters(model.getParameters()).load(initialWeights);
         Objective<MicroBatch> objective = ToyPolicyGradient.objective(model);
         Objective<MicroBatch> observed = (batch, parameters, m) -> {
@@ -220,7 +223,8 @@ class RolloutIterationsTest {
     new Attempt(dir, batch -> false, 1);
     try (RunDirectory run = RunDirectory.open(dir);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(0, "tiny-lm"));
       IllegalStateException mismatch = assertThrows(IllegalStateException.class,
           () -> RolloutIterations.builder(ToyPolicyGradient.options(ITERATIONS, SEED + 1),
                   model.getParameters(), ToyPolicyGradient.builder(model, SEED,

@@ -34,6 +34,29 @@ class ShuffledOrderTest {
         "another seed gives another order");
   }
 
+  /**
+   * The permutation is drawn from SeedStream now; it must still be the order every earlier run
+   * trained in, so shuffles (and resumed runs) are unchanged. The reference is java.util's
+   * SplittableRandom, the same SplitMix64 sequence the original inline generator produced.
+   */
+  @Test
+  void permutationIsUnchangedFisherYatesOverSplitMix64() {
+    for (long seed : new long[] {0, 3, ShuffledOrder.mix(42, 7)}) {
+      int[] expected = new int[50];
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] = i;
+      }
+      java.util.SplittableRandom reference = new java.util.SplittableRandom(seed);
+      for (int i = expected.length - 1; i > 0; i--) {
+        int j = (int) Long.remainderUnsigned(reference.nextLong(), i + 1);
+        int swap = expected[i];
+        expected[i] = expected[j];
+        expected[j] = swap;
+      }
+      assertArrayEquals(expected, ShuffledOrder.permutation(seed, expected.length));
+    }
+  }
+
   private static int[] sorted(int[] values) {
     int[] copy = values.clone();
     Arrays.sort(copy);

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.reasonrl.runtime.SeedStream;
 
 /**
  * A tiny next-token model made of DJL's own blocks, for testing the training core without the
@@ -29,10 +30,20 @@ final class TinyLm extends AbstractBlock {
     this.head = addChildBlock("head", Linear.builder().setUnits(vocab).build());
   }
 
-  /** A model with initialised parameters; randomness comes from the engine's seed. */
-  static TinyLm create(NDManager manager, int vocab, int hidden) {
+  /**
+   * A model whose weights are Glorot-uniform and biases zero, drawn in Java from
+   * {@code seeds.derive(name)} (DJL's own initializers would draw from libtorch's generator).
+   */
+  static TinyLm create(NDManager manager, int vocab, int hidden, SeedStream seeds) {
     TinyLm model = new TinyLm(vocab, hidden);
     model.initialize(manager, DataType.FLOAT32, new Shape(1, 4));
+    model.getParameters().forEach(pair -> {
+      NDArray array = pair.getValue().getArray();
+      Shape shape = array.getShape();
+      int size = Math.toIntExact(shape.size());
+      double glorot = shape.dimension() == 2 ? Math.sqrt(6.0 / (shape.get(0) + shape.get(1))) : 0;
+      array.set(glorot > 0 ? seeds.derive(pair.getKey()).uniform(size, glorot) : new float[size]);
+    });
     return model;
   }
 

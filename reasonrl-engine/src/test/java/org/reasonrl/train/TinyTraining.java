@@ -10,6 +10,7 @@ import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.runtime.RuntimeOptions;
 
@@ -85,7 +86,8 @@ public final class TinyTraining {
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       System.out.println("pid=" + ProcessHandle.current().pid());
       RunRecord record = new RunRecord(run, "tiny", runtime, seed, options);
-      TinyLm model = TinyLm.create(manager, VOCAB, HIDDEN);
+      TinyLm model = TinyLm.create(manager, VOCAB, HIDDEN,
+          SeedStream.of(seed, "tiny-lm"));
       TrainingLoop<TokenBatch> loop = TrainingLoop.builder(options, model.getParameters(),
               batches(corpus(), seed), TokenBatch.objective(model))
           .runDirectory(run)

@@ -7,6 +7,7 @@ import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeOptions;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.train.ToyPolicyGradient.MicroBatch;
 import org.reasonrl.train.ToyPolicyGradient.Rollouts;
 
@@ -25,7 +26,8 @@ public final class ToyIterationsRun {
     EngineRuntime.start(new RuntimeOptions("cpu", 1, null, seed));
     try (RunDirectory run = RunDirectory.open(runDir);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(0, "tiny-lm"));
       AtomicInteger builds = new AtomicInteger();
       Objective<MicroBatch> objective = ToyPolicyGradient.objective(model);
       Objective<MicroBatch> slow = (batch, parameters, m) -> {

@@ -24,6 +24,7 @@ import org.reasonrl.run.Json;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 
 class TrainingLoopTest {
 
@@ -58,7 +59,8 @@ class TrainingLoopTest {
     List<Map<String, float[]>> afterStep = new ArrayList<>();
     try (RunDirectory run = RunDirectory.open(temp);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(1, "tiny-lm"));
       TrainingDivergedException error = assertThrows(TrainingDivergedException.class,
           () -> TrainingLoop.builder(options, model.getParameters(), batches,
                   poisonedAt(model, poisonedBatches.get(1)))
@@ -100,7 +102,8 @@ class TrainingLoopTest {
     TokenBatch corpus = TinyTraining.corpus();
     try (RunDirectory run = RunDirectory.open(temp);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(1, "tiny-lm"));
       TrainingResult first = loop(model, TinyTraining.options(6, 2), run,
           TinyTraining.batches(corpus, 2), new ArrayList<>(), null).run(manager);
       assertEquals(6, first.steps());
@@ -129,7 +132,8 @@ class TrainingLoopTest {
     List<String> progress = new ArrayList<>();
     try (RunDirectory run = RunDirectory.open(temp);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(1, "tiny-lm"));
       int before = manager.getManagedArrays().size();
       TrainingResult result = loop(model, options, run,
           TinyTraining.batches(TinyTraining.corpus(), 4), progress,
@@ -155,7 +159,8 @@ class TrainingLoopTest {
     BatchSource<TokenBatch> batches = TinyTraining.batches(TinyTraining.corpus(), 7);
     try (RunDirectory run = RunDirectory.open(temp);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(0, "tiny-lm"));
       Objective<TokenBatch> nll = TokenBatch.objective(model);
       // Per micro-batch: the first input token summed over sequences (a per-sequence mean), the
       // NLL sum over masked tokens (a per-token mean: must equal the loss), and a statistic only
@@ -195,7 +200,8 @@ class TrainingLoopTest {
   void supervisedRecordsKeepTheirFieldsAndHaveNoStats() {
     try (RunDirectory run = RunDirectory.open(temp);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(0, "tiny-lm"));
       loop(model, TinyTraining.options(4, 8), run, TinyTraining.batches(TinyTraining.corpus(), 8),
           new ArrayList<>(), null).run(manager);
       for (JsonNode record : run.readMetrics()) {
@@ -212,7 +218,8 @@ class TrainingLoopTest {
     Map<String, float[]> atStop;
     try (RunDirectory run = RunDirectory.open(temp);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(0, "tiny-lm"));
       List<Long> seen = new ArrayList<>();
       TrainingResult stopped = loop(model, options, run, batches, new ArrayList<>(), metrics -> {
         seen.add(metrics.step());
@@ -231,7 +238,8 @@ class TrainingLoopTest {
     try (RunDirectory run = RunDirectory.open(temp);
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       // Other initial weights: the rerun must restore those of step 3 and train no further.
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(0, "tiny-lm"));
       List<String> progress = new ArrayList<>();
       List<Long> seen = new ArrayList<>();
       TrainingResult again = loop(model, options, run, batches, progress, metrics -> {
@@ -258,7 +266,8 @@ class TrainingLoopTest {
     BatchSource<TokenBatch> batches = TinyTraining.batches(TinyTraining.corpus(), 1);
     try (RunDirectory run = RunDirectory.open(temp.resolve("at-checkpoint"));
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN);
+      TinyLm model = TinyLm.create(manager, TinyTraining.VOCAB, TinyTraining.HIDDEN,
+          SeedStream.of(0, "tiny-lm"));
       TrainingResult stopped = loop(model, every2, run, batches, new ArrayList<>(),
           metrics -> metrics.step() == 5 ? LoopControl.STOP : LoopControl.CONTINUE).run(manager);
       assertEquals(5, stopped.steps());
