@@ -82,9 +82,7 @@ public record OrmSpec(Path policyCheckpoint, DatasetSpec dataset, int maxProblem
 
   /**
    * A run whose optimisation fields come from the shared record (its rules apply: a micro-batch
-   * above the batch and a warm-up above the steps are lowered). ORM's AdamW moments stay its own
-   * (see {@link OrmTraining}); only steps, batching, schedule, decay, clipping and cadence are
-   * taken.
+   * above the batch and a warm-up above the steps are lowered).
    */
   public static OrmSpec of(Path policyCheckpoint, DatasetSpec dataset, int maxProblems,
       int samplesPerProblem, double temperature, int maxNewTokens, int samplingBatchSize,

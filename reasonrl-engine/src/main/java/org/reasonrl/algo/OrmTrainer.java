@@ -13,9 +13,7 @@ import java.util.function.Consumer;
 import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
-import org.reasonrl.train.AdamW;
 import org.reasonrl.train.BatchSource;
-import org.reasonrl.train.LearningRateSchedule;
 import org.reasonrl.train.ShuffledOrder;
 import org.reasonrl.train.TrainingLoop;
 import org.reasonrl.train.TrainingOptions;
@@ -62,11 +60,9 @@ final class OrmTrainer {
       }
       return out;
     };
-    TrainingOptions options = new TrainingOptions(spec.steps(),
-        new LearningRateSchedule(spec.learningRate(), Math.min(spec.warmupSteps(), spec.steps()),
-            spec.steps(), LearningRateSchedule.Decay.COSINE, spec.learningRate() / 10),
-        new AdamW.Config(0.9, 0.999, 1e-8, spec.weightDecay(), false), spec.maxGradNorm(),
-        spec.logEvery(), spec.checkpointEvery(), spec.seed());
+    // The same optimiser as every other job (AdamW β = (0.9, 0.95), warm-up then cosine to a
+    // tenth): ORM's β2 of 0.999 had no measurement behind it.
+    TrainingOptions options = spec.optimization().trainingOptions(spec.seed());
     Map<String, Parameter> parameters = new LinkedHashMap<>(orm.backbone().namedParameters());
     parameters.putAll(orm.head().namedParameters());
     OrmCheckpoints checkpoints = new OrmCheckpoints(orm, tokenizerFile);
