@@ -20,7 +20,8 @@ import org.reasonrl.text.Tokenizer;
 /**
  * Judges a policy on problems the way the study does: greedy decoding for maj@1, n samples per
  * problem for maj@K and pass@K, and — when an outcome reward model is given — rerank@K on the
- * very same samples. Every algorithm evaluates through this class.
+ * very same samples; given known solutions per problem, the novelty of the correct ones. Every
+ * algorithm evaluates through this class.
  */
 public final class Evaluator {
 
@@ -28,14 +29,26 @@ public final class Evaluator {
   private final Tokenizer tokenizer;
   private final PromptFormat format;
   private final OutcomeRewardModel orm;
+  private final NoveltyReference novelty;
 
   /** @param orm scores samples for rerank@K; {@code null} leaves rerank@K absent */
   public Evaluator(CausalLm policy, Tokenizer tokenizer, PromptFormat format,
       OutcomeRewardModel orm) {
+    this(policy, tokenizer, format, orm, null);
+  }
+
+  /**
+   * @param orm scores samples for rerank@K; {@code null} leaves rerank@K absent
+   * @param novelty known solution paths per problem id (e.g. {@code NoveltyReference.of} the SFT
+   *     train set, when evaluating on its questions); {@code null} leaves novelty absent
+   */
+  public Evaluator(CausalLm policy, Tokenizer tokenizer, PromptFormat format,
+      OutcomeRewardModel orm, NoveltyReference novelty) {
     this.policy = policy;
     this.tokenizer = tokenizer;
     this.format = format;
     this.orm = orm;
+    this.novelty = novelty;
   }
 
   public EvalRun evaluate(List<Problem> problems, EvalOptions options, Consumer<String> log) {
@@ -80,7 +93,7 @@ public final class Evaluator {
       }
       outcomes.add(new ProblemOutcome(problem.id(), problem.answer(), greedySample, samples));
     }
-    EvalResult result = Metrics.evaluate(outcomes, options.k(), options.seed(),
+    EvalResult result = Metrics.evaluate(outcomes, options.k(), novelty, options.seed(),
         options.bootstrapResamples());
     long rollouts = sampled.size() + (greedy == null ? 0 : greedy.size());
     return new EvalRun(result, outcomes, records, rollouts, tokens, seconds);

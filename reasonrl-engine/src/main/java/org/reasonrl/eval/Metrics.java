@@ -1,19 +1,17 @@
 package org.reasonrl.eval;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import org.reasonrl.data.Answers;
-import org.reasonrl.data.WordLevelTokenizerJson;
 
 /**
- * The study's metrics over per-problem outcomes. Per-problem scores are 0/1 (pass@K: the
- * unbiased probability); each accuracy is their mean with a problem-level bootstrap interval.
+ * The study's metrics over per-problem outcomes. Per-problem scores are in [0, 1] (0/1 for maj@1
+ * and the first-K variants; the share of right groups for maj@K and rerank@K; the unbiased
+ * probability for pass@K); each accuracy is their mean with a problem-level bootstrap interval.
  */
 public final class Metrics {
 
@@ -34,19 +32,43 @@ public final class Metrics {
   }
 
   /**
-   * maj@K: a majority vote over the extracted answers of the first {@code k} samples, as
-   * lm-evaluation-harness does. Samples without an answer do not vote; answers vote by numeric
-   * value ({@code 18} and {@code 18.0} together). A tie goes to the answer seen first among the
-   * first K samples. A problem with no answer at all scores 0.
+   * maj@K: a majority vote over the extracted answers of K samples, averaged over the ⌊n/K⌋
+   * disjoint groups of a problem's n samples (samples 1..K, K+1..2K, ...; a remainder shorter
+   * than K is left out): with n > K every sample counts, which first-K voting wastes. Samples
+   * without an answer do not vote; answers vote by numeric value ({@code 18} and {@code 18.0}
+   * together). A tie goes to the answer seen first in the group; a group with no answer at all
+   * scores 0. A problem's score is its share of groups that vote right (n = 8, K = 4: 0, 0.5 or 1).
    */
   public static double[] majAtKScores(List<ProblemOutcome> outcomes, int k) {
     double[] scores = new double[outcomes.size()];
     for (int i = 0; i < scores.length; i++) {
       ProblemOutcome o = outcomes.get(i);
-      String winner = majorityAnswer(firstK(o, k));
-      scores[i] = winner != null && Answers.equivalent(winner, o.gold()) ? 1 : 0;
+      double right = 0;
+      List<List<Sample>> groups = groups(o, k);
+      for (List<Sample> group : groups) {
+        right += votesRight(group, o.gold()) ? 1 : 0;
+      }
+      scores[i] = right / groups.size();
     }
     return scores;
+  }
+
+  /**
+   * maj@K as lm-evaluation-harness computes it: the vote of the first {@code k} samples only
+   * (the other n − K do not count). Same voting as {@link #majAtKScores}.
+   */
+  public static double[] majAtKFirstScores(List<ProblemOutcome> outcomes, int k) {
+    double[] scores = new double[outcomes.size()];
+    for (int i = 0; i < scores.length; i++) {
+      ProblemOutcome o = outcomes.get(i);
+      scores[i] = votesRight(firstK(o, k), o.gold()) ? 1 : 0;
+    }
+    return scores;
+  }
+
+  private static boolean votesRight(List<Sample> samples, String gold) {
+    String winner = majorityAnswer(samples);
+    return winner != null && Answers.equivalent(winner, gold);
   }
 
   /** The winning answer's vote key, or {@code null} when no sample has an answer. */
@@ -106,18 +128,30 @@ public final class Metrics {
   }
 
   /**
-   * rerank@K: among the first {@code k} samples, the one with the highest reward-model score
-   * (the first on a tie) decides. Empty when no sample has a score; an error when only some do,
-   * since a partial reranking would be a different metric.
+   * rerank@K: in each group of K samples the one with the highest reward-model score (the first
+   * on a tie) decides; a problem scores its share of groups decided right, over the same ⌊n/K⌋
+   * disjoint groups as {@link #majAtKScores}. Empty when no sample has a score; an error when
+   * only some do, since a partial reranking would be a different metric.
    */
   public static Optional<double[]> rerankAtKScores(List<ProblemOutcome> outcomes, int k) {
+    return rerank(outcomes, o -> groups(o, k));
+  }
+
+  /** rerank@K among the first {@code k} samples only (the lm-evaluation-harness convention). */
+  public static Optional<double[]> rerankAtKFirstScores(List<ProblemOutcome> outcomes, int k) {
+    return rerank(outcomes, o -> List.of(firstK(o, k)));
+  }
+
+  private static Optional<double[]> rerank(List<ProblemOutcome> outcomes,
+      Function<ProblemOutcome, List<List<Sample>>> groupsOf) {
+    List<List<List<Sample>>> grouped = outcomes.stream().map(groupsOf).toList();
     int scored = 0;
     int total = 0;
-    for (ProblemOutcome o : outcomes) {
-      for (Sample s : firstK(o, k)) {
-        total++;
-        if (s.score() != null) {
-          scored++;
+    for (List<List<Sample>> groups : grouped) {
+      for (List<Sample> group : groups) {
+        for (Sample s : group) {
+          total++;
+          scored += s.score() != null ? 1 : 0;
         }
       }
     }
@@ -130,81 +164,37 @@ public final class Metrics {
     }
     double[] scores = new double[outcomes.size()];
     for (int i = 0; i < scores.length; i++) {
-      Sample best = null;
-      for (Sample s : firstK(outcomes.get(i), k)) {
-        if (best == null || s.score() > best.score()) {
-          best = s;
+      double right = 0;
+      for (List<Sample> group : grouped.get(i)) {
+        Sample best = null;
+        for (Sample s : group) {
+          if (best == null || s.score() > best.score()) {
+            best = s;
+          }
         }
+        right += best.correct() ? 1 : 0;
       }
-      scores[i] = best.correct() ? 1 : 0;
+      scores[i] = right / grouped.get(i).size();
     }
     return Optional.of(scores);
   }
 
-  /**
-   * Diversity of the correct solutions among the first {@code k} samples. Texts are compared
-   * after trimming and collapsing whitespace; edit distance is over tokens as given by
-   * {@code tokens} (e.g. the model's tokenizer).
-   */
-  public static Diversity diversity(List<Sample> samples, int k,
-      Function<String, List<String>> tokens) {
-    List<String> correct = new ArrayList<>();
-    for (Sample s : samples.subList(0, Math.min(k, samples.size()))) {
-      if (s.correct()) {
-        correct.add(normalizeText(s.text()));
-      }
-    }
-    Set<String> distinct = new HashSet<>(correct);
-    if (correct.size() < 2) {
-      return new Diversity(correct.size(), distinct.size(), null);
-    }
-    List<List<String>> tokenized = correct.stream().map(tokens).toList();
-    double sum = 0;
-    int pairs = 0;
-    for (int i = 0; i < tokenized.size(); i++) {
-      for (int j = i + 1; j < tokenized.size(); j++) {
-        sum += editDistance(tokenized.get(i), tokenized.get(j));
-        pairs++;
-      }
-    }
-    return new Diversity(correct.size(), distinct.size(), sum / pairs);
-  }
-
-  /** Diversity with the embedded tokenizer's split (words, digits, marks) as tokens. */
-  public static Diversity diversity(List<Sample> samples, int k) {
-    return diversity(samples, k, WordLevelTokenizerJson::pieces);
-  }
-
-  static String normalizeText(String text) {
-    return text.strip().replaceAll("\\s+", " ");
-  }
-
-  /** Levenshtein distance between token sequences (insert, delete, substitute cost 1). */
-  public static int editDistance(List<String> a, List<String> b) {
-    int[] previous = new int[b.size() + 1];
-    int[] current = new int[b.size() + 1];
-    for (int j = 0; j <= b.size(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.size(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.size(); j++) {
-        int substitute = previous[j - 1] + (a.get(i - 1).equals(b.get(j - 1)) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.size()];
+  /** All metrics at once, without novelty (see the overload with a {@link NoveltyReference}). */
+  public static EvalResult evaluate(List<ProblemOutcome> outcomes, int k, long seed,
+      int resamples) {
+    return evaluate(outcomes, k, null, seed, resamples);
   }
 
   /**
    * All metrics at once. maj@1 is computed when every problem has a greedy solution (absent when
-   * none has); rerank@K when the samples carry reward-model scores.
+   * none has); rerank@K when the samples carry reward-model scores; novelty when a reference set
+   * is given. Diversity is over the first K samples of the problems with at least one correct
+   * among them (a problem without any says nothing about diversity, only about coverage).
+   *
+   * @param novelty known solution paths per problem (e.g. the SFT data), or {@code null}
    */
-  public static EvalResult evaluate(List<ProblemOutcome> outcomes, int k, long seed,
-      int resamples) {
+  public static EvalResult evaluate(List<ProblemOutcome> outcomes, int k,
+      NoveltyReference novelty, long seed, int resamples) {
     if (outcomes.isEmpty()) {
       throw new IllegalArgumentException("no problems to evaluate");
     }
@@ -215,28 +205,56 @@ public final class Metrics {
     MetricValue passK = MetricValue.of(passAtKScores(outcomes, k), seed + 2, resamples);
     MetricValue rerankK = rerankAtKScores(outcomes, k)
         .map(s -> MetricValue.of(s, seed + 3, resamples)).orElse(null);
+    MetricValue majKFirst = MetricValue.of(majAtKFirstScores(outcomes, k), seed + 4, resamples);
+    MetricValue rerankKFirst = rerankAtKFirstScores(outcomes, k)
+        .map(s -> MetricValue.of(s, seed + 5, resamples)).orElse(null);
     double distinct = 0;
+    int withCorrect = 0;
     double editSum = 0;
     int withPairs = 0;
     int samplesPerProblem = Integer.MAX_VALUE;
     for (ProblemOutcome o : outcomes) {
-      Diversity d = diversity(o.samples(), k);
-      distinct += d.distinctCorrect();
+      Diversity d = Diversity.of(o.samples(), k);
+      if (d.correct() > 0) {
+        distinct += d.distinctCorrect();
+        withCorrect++;
+      }
       if (d.meanPairwiseEditDistance() != null) {
         editSum += d.meanPairwiseEditDistance();
         withPairs++;
       }
       samplesPerProblem = Math.min(samplesPerProblem, o.samples().size());
     }
-    return new EvalResult(outcomes.size(), k, samplesPerProblem, maj1, majK, passK, rerankK,
-        distinct / outcomes.size(), withPairs == 0 ? null : editSum / withPairs);
+    return new EvalResult(outcomes.size(), k, samplesPerProblem, samplesPerProblem / k, maj1,
+        majK, passK, rerankK, majKFirst, rerankKFirst, withCorrect,
+        withCorrect == 0 ? null : distinct / withCorrect,
+        withPairs == 0 ? null : editSum / withPairs,
+        novelty == null ? null : novelty.measure(outcomes));
+  }
+
+  /** A problem's ⌊n/K⌋ disjoint groups of K samples, in drawing order. */
+  static List<List<Sample>> groups(ProblemOutcome o, int k) {
+    List<Sample> samples = requireK(o, k);
+    List<List<Sample>> groups = new ArrayList<>(samples.size() / k);
+    for (int start = 0; start + k <= samples.size(); start += k) {
+      groups.add(samples.subList(start, start + k));
+    }
+    return groups;
   }
 
   private static List<Sample> firstK(ProblemOutcome o, int k) {
+    return requireK(o, k).subList(0, k);
+  }
+
+  /** The problem's samples, which must be at least K. */
+  private static List<Sample> requireK(ProblemOutcome o, int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("K must be >= 1 but was " + k);
+    }
     if (o.samples().size() < k) {
       throw new IllegalArgumentException("problem " + o.problemId() + " has "
           + o.samples().size() + " samples; K=" + k + " needs at least " + k);
     }
-    return o.samples().subList(0, k);
+    return o.samples();
   }
 }

@@ -38,7 +38,7 @@ public final class GridReport {
   /** One formatted row. */
   public record Row(String label, Cell maj1, Cell majK, Cell rerankK, Cell passK, int problems,
       int k, int samples, String temperature, String dataset, String checkpoint,
-      String diversity, String seconds) {}
+      String voting, String diversity, String novelty, String seconds) {}
 
   /** Reads every entry's eval.json and writes the page to {@code output} atomically. */
   public static Path render(String title, List<ReportEntry> entries, Path output) {
@@ -101,18 +101,45 @@ public final class GridReport {
     eval.path("seconds").fields().forEachRemaining(e -> seconds.put(e.getKey(),
         e.getValue().asDouble()));
     double total = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
-    JsonNode editDistance = result.path("meanPairwiseEditDistance");
     return new Row(label, cell(result.path("maj1")), cell(result.path("majAtK")),
         cell(result.path("rerankAtK")), cell(result.path("passAtK")),
         result.path("problems").asInt(), result.path("k").asInt(),
         result.path("samplesPerProblem").asInt(),
         options.has("temperature") ? format(options.path("temperature").asDouble()) : "?",
-        eval.path("dataset").asText("?"), eval.path("checkpoint").asText("?"),
-        String.format(Locale.ROOT, "%.2f distinct correct%s",
-            result.path("meanDistinctCorrect").asDouble(),
-            editDistance.isNumber()
-                ? String.format(Locale.ROOT, ", edit distance %.1f", editDistance.asDouble()) : ""),
+        eval.path("dataset").asText("?"), eval.path("checkpoint").asText("?"), voting(result),
+        diversity(result), novelty(result.path("novelty")),
         String.format(Locale.ROOT, "%.1f s", total));
+  }
+
+  /** Which samples maj@K and rerank@K use: files before the disjoint groups have no groups. */
+  private static String voting(JsonNode result) {
+    int groups = result.path("groups").asInt(0);
+    return groups > 0 ? groups + (groups == 1 ? " group" : " disjoint groups") + " of K"
+        : "first K";
+  }
+
+  private static String diversity(JsonNode result) {
+    JsonNode distinct = result.path("meanDistinctCorrect");
+    if (!distinct.isNumber()) {
+      return "no correct solution";
+    }
+    JsonNode editDistance = result.path("meanPairwiseEditDistance");
+    int withCorrect = result.path("problemsWithCorrect").asInt(0);
+    return String.format(Locale.ROOT, "%.2f distinct correct%s%s", distinct.asDouble(),
+        editDistance.isNumber()
+            ? String.format(Locale.ROOT, ", edit distance %.1f", editDistance.asDouble()) : "",
+        withCorrect > 0 ? " (" + withCorrect + " problems with one)" : "");
+  }
+
+  private static String novelty(JsonNode novelty) {
+    if (!novelty.isObject()) {
+      return "–";
+    }
+    JsonNode share = novelty.path("novelShare");
+    return share.isNumber()
+        ? String.format(Locale.ROOT, "%.1f%% of %d correct", 100 * share.asDouble(),
+            novelty.path("correctSamples").asInt())
+        : "no correct sample";
   }
 
   private static Cell cell(JsonNode metric) {

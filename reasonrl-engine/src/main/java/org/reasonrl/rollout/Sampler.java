@@ -25,6 +25,11 @@ import org.reasonrl.text.Tokenizer;
  * do not depend on the batch size or on which other prompts share the call: the same seed gives
  * the same samples. A {@link TokenChooser} picks each token from the last position's logits; a
  * {@link StopCheck} ends a row (EOS, the options' {@link StopCondition}, the token budget).
+ *
+ * <p>Each row's budget is its own: {@code maxNewTokens}, cut only where the model's context ends
+ * after that row's prompt — never by a longer prompt beside it. Positions come from each row's
+ * mask, so a short, left-padded row runs to the same positions as it would alone; the batch's
+ * cache covers the longest padded prompt plus the largest budget.
  */
 public final class Sampler {
 
@@ -58,6 +63,16 @@ public final class Sampler {
     for (String prompt : prompts) {
       encoded.add(encodePrompt(prompt));
     }
+    int context = model.config().maxPositionEmbeddings();
+    int[] budgets = new int[encoded.size()];
+    for (int p = 0; p < encoded.size(); p++) {
+      int length = encoded.get(p).length;
+      if (length >= context) {
+        throw new IllegalArgumentException("a prompt of " + length + " tokens does not fit the"
+            + " model's context of " + context + " tokens (use fewer few-shot exemplars)");
+      }
+      budgets[p] = StopCheck.budget(options.maxNewTokens(), length, context);
+    }
     int rows = prompts.size() * samplesPerPrompt;
     TokenChooser chooser = new TokenChooser(options);
     StopCheck stopCheck = new StopCheck(tokenizer.eosId(), options.stopCondition(), pieces);
@@ -69,9 +84,9 @@ public final class Sampler {
         int prompt = r / samplesPerPrompt;
         int sample = r % samplesPerPrompt;
         batch.add(new Row(prompt, sample, encoded.get(prompt),
-            TokenChooser.rowRandom(seed, prompt, sample), options.maxNewTokens()));
+            TokenChooser.rowRandom(seed, prompt, sample), budgets[prompt]));
       }
-      decode(batch, options.maxNewTokens(), chooser, stopCheck);
+      decode(batch, chooser, stopCheck);
       for (Row row : batch) {
         out.add(row.toRollout(tokenizer));
       }
@@ -82,20 +97,11 @@ public final class Sampler {
     return out;
   }
 
-  private void decode(List<Row> batch, int maxNewTokens, TokenChooser chooser,
-      StopCheck stopCheck) {
+  private void decode(List<Row> batch, TokenChooser chooser, StopCheck stopCheck) {
     int promptLength = batch.stream().mapToInt(r -> r.prompt.length).max().orElseThrow();
-    int context = model.config().maxPositionEmbeddings();
-    if (promptLength >= context) {
-      throw new IllegalArgumentException("a prompt of " + promptLength + " tokens does not fit the"
-          + " model's context of " + context + " tokens (use fewer few-shot exemplars)");
-    }
-    // Generation stops at the context's end: rows past it are cut as MAX_TOKENS.
-    int budget = StopCheck.budget(maxNewTokens, promptLength, context);
-    int capacity = promptLength + budget;
-    for (Row row : batch) {
-      row.budget = budget;
-    }
+    // Left padding puts every row's prompt at the end of the longest one; a row then needs room
+    // for its own budget after it (the last token is never fed back, so one slot is spare).
+    int capacity = promptLength + batch.stream().mapToInt(r -> r.budget).max().orElseThrow();
     int pad = Math.max(tokenizer.padId(), 0);
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       ParameterStore ps = new ParameterStore(manager, false);
@@ -187,19 +193,19 @@ public final class Sampler {
     final float[] logprobs;
     final float[] samplingLogprobs;
     final StringBuilder text = new StringBuilder();
+    final int budget;
     int length;
-    int budget;
     StopReason stop;
 
-    Row(int promptIndex, int sampleIndex, int[] prompt, SplittableRandom random, int maxTokens) {
+    Row(int promptIndex, int sampleIndex, int[] prompt, SplittableRandom random, int budget) {
       this.promptIndex = promptIndex;
       this.sampleIndex = sampleIndex;
       this.prompt = prompt;
       this.random = random;
-      this.tokens = new int[maxTokens];
-      this.logprobs = new float[maxTokens];
-      this.samplingLogprobs = new float[maxTokens];
-      this.budget = maxTokens;
+      this.tokens = new int[budget];
+      this.logprobs = new float[budget];
+      this.samplingLogprobs = new float[budget];
+      this.budget = budget;
     }
 
     /** Chooses, records and returns this row's next token and sets {@link #stop}; 0 once done. */

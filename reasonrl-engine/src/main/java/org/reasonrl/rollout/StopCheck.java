@@ -5,7 +5,7 @@ import org.reasonrl.text.Tokenizer;
 /**
  * Decides after each token whether a row is done: on its EOS token, when the
  * {@link StopCondition} holds for its text, or when its token budget is spent. The budget is
- * {@code maxNewTokens}, cut to what the model's context leaves after the batch's prompt
+ * {@code maxNewTokens}, cut to what the model's context leaves after the row's own prompt
  * ({@link #budget}).
  */
 final class StopCheck {
@@ -20,9 +20,12 @@ final class StopCheck {
     this.pieces = pieces;
   }
 
-  /** Tokens a row may generate after a (left-padded) prompt of {@code promptLength} tokens. */
+  /**
+   * Tokens a row may generate after its prompt of {@code promptLength} tokens: its positions
+   * end at the context whatever padding a batch adds before it.
+   */
   static int budget(int maxNewTokens, int promptLength, int context) {
-    return Math.min(promptLength + maxNewTokens, context) - promptLength;
+    return Math.min(maxNewTokens, context - promptLength);
   }
 
   /**

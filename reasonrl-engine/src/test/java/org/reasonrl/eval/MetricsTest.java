@@ -93,6 +93,45 @@ class MetricsTest {
     // K=3: 7 has two votes.
     assertArrayEquals(new double[] {0, 1},
         Metrics.majAtKScores(List.of(goldFive, goldSeven), 3), 0);
+    // One group of K (n < 2K): the disjoint-group and the first-K vote agree.
+    assertArrayEquals(Metrics.majAtKFirstScores(List.of(goldFive, goldSeven), 3),
+        Metrics.majAtKScores(List.of(goldFive, goldSeven), 3), 0);
+  }
+
+  @Test
+  void majAtKAveragesTheVotesOfDisjointGroupsWhereFirstKUsesOneGroup() {
+    // n=8, K=4. Group 1 votes 3 (wrong), group 2 votes 5 (right).
+    ProblemOutcome secondRight = new ProblemOutcome("a", "5", null,
+        samples("5", "3", "3", "5", null, "5", "5", "1", "2"));
+    // Group 1 right (5,5 vs 2), group 2 right (tie 5/4, 5 first).
+    ProblemOutcome bothRight = new ProblemOutcome("b", "5", null,
+        samples("5", "5", "2", "5", null, "5", "4", "4", "5"));
+    // Group 1 has no answer at all: 0; group 2 wrong.
+    ProblemOutcome noneRight = new ProblemOutcome("c", "5", null,
+        samples("5", null, null, null, null, "6", "6", "5", "1"));
+    List<ProblemOutcome> outcomes = List.of(secondRight, bothRight, noneRight);
+    assertArrayEquals(new double[] {0.5, 1, 0}, Metrics.majAtKScores(outcomes, 4), 0);
+    assertArrayEquals(new double[] {0, 1, 0}, Metrics.majAtKFirstScores(outcomes, 4), 0);
+    // K=3 on n=8: groups 1-3, 4-6; samples 7 and 8 do not vote. a: (3,3,5) wrong, (-,5,5) right.
+    assertArrayEquals(new double[] {0.5}, Metrics.majAtKScores(List.of(secondRight), 3), 0);
+    // K=8: one group of all eight: a votes 5 (three) over 3 (two).
+    assertArrayEquals(new double[] {1}, Metrics.majAtKScores(List.of(secondRight), 8), 0);
+    assertThrows(IllegalArgumentException.class,
+        () -> Metrics.majAtKScores(List.of(secondRight), 9));
+  }
+
+  @Test
+  void rerankAtKAveragesThePicksOfDisjointGroups() {
+    // n=6, K=2: groups (5 0.1, 6 0.9) -> wrong, (5 0.8, 6 0.3) -> right, (6 0.4, 5 0.4) -> tie,
+    // first -> wrong.
+    ProblemOutcome o = new ProblemOutcome("a", "5", null, scored("5",
+        new String[] {"5", "6", "5", "6", "6", "5"}, new double[] {0.1, 0.9, 0.8, 0.3, 0.4, 0.4}));
+    assertArrayEquals(new double[] {1.0 / 3},
+        Metrics.rerankAtKScores(List.of(o), 2).orElseThrow(), 1e-12);
+    assertArrayEquals(new double[] {0},
+        Metrics.rerankAtKFirstScores(List.of(o), 2).orElseThrow(), 0);
+    // K=4: one group of the first four: 6 at 0.9 wins.
+    assertArrayEquals(new double[] {0}, Metrics.rerankAtKScores(List.of(o), 4).orElseThrow(), 0);
   }
 
   @Test
@@ -127,9 +166,12 @@ class MetricsTest {
         scored("5", new String[] {"5", "6", "6"}, new double[] {0.7, 0.7, 0.1}));
     assertArrayEquals(new double[] {0, 1, 1},
         Metrics.rerankAtKScores(List.of(wrongTop, rightTop, tieFirst), 3).orElseThrow(), 0);
-    // Within K=1 only the first sample counts.
+    // K=1, first-K: only the first sample counts.
     assertArrayEquals(new double[] {1, 0, 1},
-        Metrics.rerankAtKScores(List.of(wrongTop, rightTop, tieFirst), 1).orElseThrow(), 0);
+        Metrics.rerankAtKFirstScores(List.of(wrongTop, rightTop, tieFirst), 1).orElseThrow(), 0);
+    // K=1 over disjoint groups: every sample is a group of one, so the share correct.
+    assertArrayEquals(new double[] {2.0 / 3, 1.0 / 3, 1.0 / 3},
+        Metrics.rerankAtKScores(List.of(wrongTop, rightTop, tieFirst), 1).orElseThrow(), 1e-12);
     ProblemOutcome unscored = new ProblemOutcome("d", "5", null, samples("5", "5", "6"));
     assertTrue(Metrics.rerankAtKScores(List.of(unscored), 2).isEmpty());
     assertThrows(IllegalArgumentException.class,
@@ -137,20 +179,47 @@ class MetricsTest {
   }
 
   @Test
-  void diversityCountsDistinctCorrectSolutionsAndTheirEditDistance() {
+  void diversityCountsDistinctCorrectSolutionsAndTheEditDistanceOfDistinctPairs() {
     List<Sample> s = List.of(
         Sample.judge("Mia has 2 apples.\n#### 2", "2", null),
         Sample.judge("Mia  has 2 apples.\n#### 2 ", "2", null), // same after whitespace folding
         Sample.judge("Mia has 2 pears.\n#### 2", "2", null),
-        Sample.judge("Mia has 3 apples.\n#### 3", "2", null)); // wrong: ignored
-    Diversity d = Metrics.diversity(s, 4);
+        Sample.judge("Mia has 3 apples.\n#### 3", "2", null), // wrong: ignored
+        Sample.judge("Mia has two pears now.\n#### 2", "2", null)); // beyond K=4: ignored
+    Diversity d = Diversity.of(s, 4);
     assertEquals(3, d.correct());
     assertEquals(2, d.distinctCorrect());
-    // Distances: (1,2) = 0, (1,3) = 1 (apples -> pears), (2,3) = 1.
-    assertEquals(2.0 / 3, d.meanPairwiseEditDistance(), 1e-12);
-    assertNull(Metrics.diversity(s.subList(0, 1), 1).meanPairwiseEditDistance());
-    assertEquals(3, Metrics.editDistance(Arrays.asList("kitten".split("")),
+    // One distinct pair, apples -> pears: 1. The repeated solution adds no pair of distance 0.
+    assertEquals(1.0, d.meanPairwiseEditDistance(), 1e-12);
+    // K=5: three distinct; (apples, pears) 1, (apples, "two pears now") 3, (pears, ...) 2.
+    assertEquals(2.0, Diversity.of(s, 5).meanPairwiseEditDistance(), 1e-12);
+    // Two correct samples but one solution: no pair.
+    assertNull(Diversity.of(s.subList(0, 2), 2).meanPairwiseEditDistance());
+    assertEquals(3, Diversity.editDistance(Arrays.asList("kitten".split("")),
         Arrays.asList("sitting".split(""))));
+  }
+
+  @Test
+  void evaluateAveragesDiversityOverProblemsWithACorrectSampleOnly() {
+    List<ProblemOutcome> outcomes = List.of(
+        new ProblemOutcome("a", "2", null, List.of(
+            Sample.judge("Mia has 2 apples.\n#### 2", "2", null),
+            Sample.judge("Mia has 2 pears.\n#### 2", "2", null))),
+        new ProblemOutcome("b", "2", null, List.of(
+            Sample.judge("Tom has 1 pen.\n#### 2", "2", null),
+            Sample.judge("Tom has 1 pen.\n#### 2", "2", null))),
+        new ProblemOutcome("c", "9", null, samples("9", "1", "2")));
+    EvalResult r = Metrics.evaluate(outcomes, 2, 1, 50);
+    // c has no correct sample and is left out: (2 + 1) / 2, not (2 + 1 + 0) / 3.
+    assertEquals(2, r.problemsWithCorrect());
+    assertEquals(1.5, r.meanDistinctCorrect(), 1e-12);
+    // Only a has two distinct correct solutions.
+    assertEquals(1.0, r.meanPairwiseEditDistance(), 1e-12);
+    assertNull(r.novelty());
+    EvalResult none = Metrics.evaluate(outcomes.subList(2, 3), 2, 1, 50);
+    assertEquals(0, none.problemsWithCorrect());
+    assertNull(none.meanDistinctCorrect());
+    assertNull(none.meanPairwiseEditDistance());
   }
 
   @Test
@@ -192,11 +261,15 @@ class MetricsTest {
     // pass@2 with n=3: a has c=2 -> 1; b has c=1 -> 1 - C(2,2)/C(3,2) = 2/3.
     assertEquals((1 + 2.0 / 3) / 2, r.passAtK().value(), 1e-12);
     assertNull(r.rerankAtK());
+    assertNull(r.rerankAtKFirst());
     assertEquals(3, r.samplesPerProblem());
+    assertEquals(1, r.groups()); // n=3, K=2: one group, so first-K agrees
+    assertEquals(r.majAtK().value(), r.majAtKFirst().value(), 0);
     JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(r));
     assertFalse(json.has("rerankAtK"));
     assertEquals(0.5, json.get("maj1").get("value").asDouble(), 0);
     assertEquals(2, json.get("passAtK").get("n").asInt());
+    assertFalse(json.has("novelty"));
     assertEquals(r, new ObjectMapper().readValue(new ObjectMapper().writeValueAsString(r),
         EvalResult.class));
     Sample sample = Sample.judge("so $1,000.", "1000", 0.25);

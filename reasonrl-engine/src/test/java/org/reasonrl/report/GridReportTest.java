@@ -32,7 +32,10 @@ class GridReportTest {
 
   @Test
   void rendersOneRowPerMethodWithIntervalsAndDashesForMissingMetrics() throws IOException {
-    Path sft = eval("sft", "{\"problems\":1000,\"k\":8,\"samplesPerProblem\":16,"
+    Path sft = eval("sft", "{\"problems\":1000,\"k\":8,\"samplesPerProblem\":16,\"groups\":2,"
+        + "\"problemsWithCorrect\":812,"
+        + "\"novelty\":{\"referencedProblems\":1000,\"correctSamples\":400,\"novelSamples\":50,"
+        + "\"novelShare\":0.125},"
         + "\"maj1\":{\"value\":0.4123,\"ciLow\":0.381,\"ciHigh\":0.4437,\"n\":1000},"
         + "\"majAtK\":{\"value\":0.47,\"ciLow\":0.44,\"ciHigh\":0.5,\"n\":1000},"
         + "\"passAtK\":{\"value\":0.72,\"ciLow\":0.69,\"ciHigh\":0.75,\"n\":1000},"
@@ -54,7 +57,13 @@ class GridReportTest {
     assertTrue(html.contains("<td>0.412<span class=\"ci\">[0.381, 0.444]</span></td>"), html);
     assertTrue(html.contains("<td>0.640<span class=\"ci\">[0.610, 0.670]</span></td>"), html);
     assertEquals(2, count(html, "<td class=\"absent\">&ndash;</td>"), "SFT rerank and EI maj@1");
-    assertTrue(html.contains("2.50 distinct correct, edit distance 3.3"), html);
+    assertTrue(html.contains("2.50 distinct correct, edit distance 3.3 (812 problems with one)"),
+        html);
+    assertTrue(html.contains("12.5% of 400 correct"), html);
+    // SFT's file has the disjoint groups; EI's (written before them) has none: first K.
+    assertTrue(html.contains("<td>2 disjoint groups of K</td>"), html);
+    assertTrue(html.contains("<td>first K</td>"), html);
+    assertTrue(html.contains("<td>1.00 distinct correct</td><td>&ndash;</td>"), html);
     assertTrue(html.contains("3.5 s"), html);
     assertTrue(html.indexOf(">SFT<") < html.indexOf(">EI_2"), "rows keep the given order");
   }

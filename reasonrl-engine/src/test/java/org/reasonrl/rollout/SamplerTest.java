@@ -45,14 +45,20 @@ class SamplerTest {
     Path file = dir.resolve("tokenizer.json");
     WordLevelTokenizerJson.write(file, SyntheticBenchmark.vocabulary());
     tokenizer = Tokenizer.load(file);
-    LlamaConfig config = LlamaConfig.of(32, 64, 2, 4, 2, tokenizer.vocabSize(), 256, false);
-    model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(3, "init"));
-    // Larger weights than the 0.02 init so that the distribution is far from uniform.
-    model.namedParameters().forEach((name, p) -> {
+    model = peakedModel(manager, 256, 3);
+  }
+
+  /** A random model with larger weights than the 0.02 init, so that it is far from uniform. */
+  private static CausalLm peakedModel(NDManager manager, int context, long seed) {
+    LlamaConfig config = LlamaConfig.of(32, 64, 2, 4, 2, tokenizer.vocabSize(), context, false);
+    CausalLm peaked = CausalLm.create(config).initializeRandom(manager,
+        SeedStream.of(seed, "init"));
+    peaked.namedParameters().forEach((name, p) -> {
       if (!name.endsWith("norm.weight")) {
         p.getArray().muli(25);
       }
     });
+    return peaked;
   }
 
   @AfterAll
@@ -257,8 +263,115 @@ class SamplerTest {
     }
   }
 
+  @Test
+  void eachRowGetsItsFullBudgetWhateverPromptsShareItsBatch() {
+    // A bigram cycle that never ends: every row runs to its budget.
+    int[] cycle = {ScriptedModel.id(tokenizer, "Mia"), ScriptedModel.id(tokenizer, "has")};
+    String shortPrompt = PROMPTS.get(2);
+    String longPrompt = PROMPTS.get(1);
+    int shortLength = new Sampler(model, tokenizer).encodePrompt(shortPrompt).length;
+    int longLength = new Sampler(model, tokenizer).encodePrompt(longPrompt).length;
+    int maxNew = 8;
+    // The long prompt leaves 3 tokens; the old batch-wide cap gave the short row 3 as well.
+    int context = longLength + 3;
+    assertTrue(shortLength + maxNew <= context, "fixture: the short row must fit maxNew");
+    try (NDManager local = NDManager.newBaseManager(EngineRuntime.device())) {
+      CausalLm scripted = ScriptedModel.graph(local, tokenizer, cycle[0],
+          new int[][] {{cycle[0], cycle[1]}, {cycle[1], cycle[0]}}, false, context);
+      List<Rollout> rollouts = new Sampler(scripted, tokenizer).sample(
+          List.of(shortPrompt, longPrompt), 2,
+          new SamplingOptions(1.0, 1, maxNew, 4, StopCondition.NONE), 7, null);
+      for (Rollout rollout : rollouts) {
+        int budget = rollout.promptIndex() == 0 ? maxNew : context - longLength;
+        int[] expected = new int[budget];
+        for (int t = 0; t < budget; t++) {
+          expected[t] = cycle[t % 2];
+        }
+        assertArrayEquals(expected, rollout.tokens(), "prompt " + rollout.promptIndex());
+        assertEquals(StopReason.MAX_TOKENS, rollout.stop());
+      }
+    }
+  }
+
+  @Test
+  void greedyRowsBesideALongerPromptMatchAnUncachedLoopPastItsBudget() {
+    Sampler probe = new Sampler(model, tokenizer);
+    int longLength = probe.encodePrompt(PROMPTS.get(1)).length;
+    int context = longLength + 4;
+    int maxNew = 12;
+    try (NDManager local = NDManager.newBaseManager(EngineRuntime.device())) {
+      CausalLm shortContext = peakedModel(local, context, 3);
+      List<Rollout> rollouts = new Sampler(shortContext, tokenizer).sample(PROMPTS, 1,
+          new SamplingOptions(0, 1, maxNew, 3, StopCondition.NONE), 1, null);
+      for (Rollout rollout : rollouts) {
+        int[] sequence = rollout.promptTokens();
+        int budget = Math.min(maxNew, context - sequence.length);
+        if (rollout.stop() != StopReason.EOS) {
+          assertEquals(budget, rollout.tokens().length, "prompt " + rollout.promptIndex());
+        }
+        for (int step = 0; step < rollout.tokens().length; step++) {
+          float[] logits = lastLogits(shortContext, sequence);
+          int best = 0;
+          for (int v = 1; v < logits.length; v++) {
+            best = logits[v] > logits[best] ? v : best;
+          }
+          assertEquals(best, rollout.tokens()[step], "prompt " + rollout.promptIndex() + " step "
+              + step);
+          assertEquals(logSoftmax(logits)[best], rollout.logprobs()[step], 1e-4);
+          sequence = append(sequence, best);
+        }
+      }
+      // The short prompts ran past the longest one's budget: the case the test is about.
+      assertTrue(rollouts.get(2).tokens().length > context - longLength,
+          "prompt 2 generated " + rollouts.get(2).tokens().length + " (" + rollouts.get(2).stop()
+              + ")");
+    }
+  }
+
+  @Test
+  void aRowsSamplesDoNotDependOnWhichPromptsShareItsBatch() {
+    Sampler probe = new Sampler(model, tokenizer);
+    int longLength = probe.encodePrompt(PROMPTS.get(1)).length;
+    int context = longLength + 3;
+    try (NDManager local = NDManager.newBaseManager(EngineRuntime.device())) {
+      Sampler sampler = new Sampler(peakedModel(local, context, 5), tokenizer);
+      SamplingOptions options = new SamplingOptions(1.0, 1, 10, 8, StopCondition.NONE);
+      String shortPrompt = PROMPTS.get(2);
+      // The short prompt first (prompt index 0), alone, beside a longer one, beside itself.
+      List<Rollout> alone = sampler.sample(List.of(shortPrompt), 4, options, 13, null);
+      List<Rollout> withLong = sampler.sample(List.of(shortPrompt, PROMPTS.get(1)), 4, options,
+          13, null);
+      List<Rollout> narrow = sampler.sample(List.of(shortPrompt, PROMPTS.get(1)), 4,
+          new SamplingOptions(1.0, 1, 10, 3, StopCondition.NONE), 13, null);
+      // Second (prompt index 1) after a longer or a shorter prompt.
+      List<Rollout> afterLong = sampler.sample(List.of(PROMPTS.get(1), shortPrompt), 4, options,
+          13, null);
+      List<Rollout> afterShort = sampler.sample(List.of(PROMPTS.get(0), shortPrompt), 4, options,
+          13, null);
+      int pastOldCap = 0;
+      for (int s = 0; s < 4; s++) {
+        assertSameRollout(alone.get(s), withLong.get(s));
+        assertSameRollout(alone.get(s), narrow.get(s));
+        assertSameRollout(afterShort.get(4 + s), afterLong.get(4 + s));
+        pastOldCap += alone.get(s).tokens().length > context - longLength ? 1 : 0;
+      }
+      assertTrue(pastOldCap > 0, "no sample ran past the long prompt's budget");
+    }
+  }
+
+  private static void assertSameRollout(Rollout expected, Rollout actual) {
+    assertArrayEquals(expected.tokens(), actual.tokens(), "sample " + expected.sampleIndex());
+    assertArrayEquals(expected.logprobs(), actual.logprobs(), 1e-4f);
+    assertEquals(expected.stop(), actual.stop());
+    assertEquals(expected.completion(), actual.completion());
+  }
+
   /** Logits at the last position of an unpadded, uncached full forward. */
   private static float[] lastLogits(int[] sequence) {
+    return lastLogits(model, sequence);
+  }
+
+  private static float[] lastLogits(CausalLm model, int[] sequence) {
     try (NDManager local = manager.newSubManager()) {
       NDArray ids = local.create(new int[][] {sequence});
       NDArray mask = ids.onesLike();

@@ -34,8 +34,14 @@ public final class ScriptedModel {
    */
   public static CausalLm graph(NDManager manager, Tokenizer tokenizer, int otherwise,
       int[][] edges, boolean keepAttention) {
+    return graph(manager, tokenizer, otherwise, edges, keepAttention, 512);
+  }
+
+  /** {@link #graph(NDManager, Tokenizer, int, int[][], boolean)} with a context of its own. */
+  public static CausalLm graph(NDManager manager, Tokenizer tokenizer, int otherwise,
+      int[][] edges, boolean keepAttention, int context) {
     int vocab = tokenizer.vocabSize();
-    LlamaConfig config = LlamaConfig.of(vocab + 4 - vocab % 4, 8, 1, 4, 4, vocab, 512, false);
+    LlamaConfig config = LlamaConfig.of(vocab + 4 - vocab % 4, 8, 1, 4, 4, vocab, context, false);
     CausalLm model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(1, "init"));
     int hidden = config.hiddenSize();
     float[] embed = new float[vocab * hidden];
