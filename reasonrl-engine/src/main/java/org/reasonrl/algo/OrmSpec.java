@@ -48,9 +48,16 @@ public record OrmSpec(Path policyCheckpoint, DatasetSpec dataset, int maxProblem
     }
   }
 
-  /** Defaults for the embedded benchmark: K=8 at T=0.7, 10% held out, 300 steps of 32. */
+  /**
+   * Defaults for the embedded benchmark: K=8 at T=0.7, 10% held out, 300 steps of 32.
+   *
+   * <p>AdamW β2 is 0.999 here, not the 0.95 of the policy jobs. Measured on OrmTrainingTest's
+   * fixture (seed 3, 10 steps at lr 3e-2): with β2 = 0.95 the held-out token BCE did not move
+   * (0.661 → 0.661), with 0.999 it fell to 0.592 (AUC 1.0 vs 0.875 after training).
+   */
   public static OrmSpec defaults(Path policyCheckpoint, DatasetSpec dataset, Path output) {
     return new OrmSpec(policyCheckpoint, dataset, 0, RolloutSpec.of(8, 0.7, 160, 64), 0.1,
-        new Optimization(300, 32, 16, 1e-4, 20, 0.01, 1.0, 10, 50), false, 42, output);
+        new Optimization(300, 32, 16, 1e-4, 20, 0.01, 1.0, 10, 50, 0.9, 0.999), false, 42,
+        output);
   }
 }

@@ -60,8 +60,8 @@ final class OrmTrainer {
       }
       return out;
     };
-    // The same optimiser as every other job (AdamW β = (0.9, 0.95), warm-up then cosine to a
-    // tenth): ORM's β2 of 0.999 had no measurement behind it.
+    // The shared optimiser (warm-up then cosine to a tenth); the ORM's own AdamW betas are in
+    // its spec (OrmSpec.defaults says why β2 differs).
     TrainingOptions options = spec.optimization().trainingOptions(spec.seed());
     Map<String, Parameter> parameters = new LinkedHashMap<>(orm.backbone().namedParameters());
     parameters.putAll(orm.head().namedParameters());

@@ -95,7 +95,7 @@ public final class OrmBenchmark {
     System.out.printf("policy ready in %.0f s%n", (System.nanoTime() - start) / 1e9);
     OrmSpec spec = new OrmSpec(policyDir, DatasetSpec.synthetic("train"), questions,
         RolloutSpec.of(k, 0.7, 160, 128), 0.2,
-        new Optimization(ormSteps, 32, 16, 3e-4, 20, 0.01, 1.0, 10, 50), false, 42,
+        new Optimization(ormSteps, 32, 16, 3e-4, 20, 0.01, 1.0, 10, 50, 0.9, 0.999), false, 42,
         work.resolve("orm-run"));
     start = System.nanoTime();
     OrmTraining.Report report = new OrmTraining(spec).run(System.out::println);

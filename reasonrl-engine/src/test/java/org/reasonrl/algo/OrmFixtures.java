@@ -58,8 +58,8 @@ final class OrmFixtures {
   /** A small, fast spec: K=4 at T=1, a quarter of the questions held out. */
   static OrmSpec spec(Path dir, Path output, long steps, long seed, int checkpointEvery) {
     return new OrmSpec(dir.resolve("policy"), dataset(dir), 0, RolloutSpec.of(4, 1.0, 8, 32),
-        0.25, new Optimization(steps, 8, 4, 3e-2, 2, 0.0, 1.0, 5, checkpointEvery), false, seed,
-        output);
+        0.25, new Optimization(steps, 8, 4, 3e-2, 2, 0.0, 1.0, 5, checkpointEvery, 0.9, 0.999),
+        false, seed, output);
   }
 
   /**

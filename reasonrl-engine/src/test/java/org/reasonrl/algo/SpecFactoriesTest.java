@@ -90,7 +90,7 @@ class SpecFactoriesTest {
     assertEquals(6, shortRun.optimization().warmupSteps());
     assertEquals(8, shortRun.optimization().microBatchSize());
     JsonNode json = Json.mapper().valueToTree(d);
-    assertEquals(0.95, json.at("/optimization/adamBeta2").asDouble());
+    assertEquals(0.999, json.at("/optimization/adamBeta2").asDouble());
     assertEquals(8, json.at("/rollout/k").asInt());
   }
 
