@@ -30,7 +30,7 @@ def sftRun = json.parse(new File(runs, 'sft/run.json'))
 assert sftRun.goal == 'sft'
 assert sftRun.status == 'finished'
 assert sftRun.config.validationProblems == 8
-assert sftRun.config.passK == 2
+assert sftRun.config.validation.k == 2
 assert log.contains('Best SFT model (validation maj@1 ')
 assert log =~ /sft validation step 20 \(epoch [0-9.]+\): loss [0-9.]+ maj@1/
 // orm: a loadable ORM (model + reward head) and held-out metrics.
@@ -59,7 +59,7 @@ assert ei.finalModel =~ /ei\/model\/?$/
 assert new File(runs, 'ei/ei.jsonl').isFile()
 def eiRun = json.parse(new File(runs, 'ei/run.json'))
 assert eiRun.goal == 'ei'
-assert eiRun.config.k == 2 && eiRun.config.ormThreshold == 0
+assert eiRun.config.rollout.k == 2 && eiRun.config.ormThreshold == 0
 assert log =~ /EI round 1: 16 rollouts/
 assert log.contains('EI_1 model: ')
 

@@ -2,6 +2,7 @@ package org.reasonrl.algo;
 
 import java.nio.file.Path;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.train.Optimization;
 
 /**
@@ -15,10 +16,8 @@ import org.reasonrl.train.Optimization;
  * @param rounds n, the number of rounds; 0 with {@code control} trains and evaluates only the
  *     compute-matched control (so a build can run it beside the rounds, as the tiny grid does)
  * @param maxQuestions sample for the first N training questions only (0 = all)
- * @param k samples per question per round
- * @param temperature sampling temperature of the rounds' samples
- * @param maxNewTokens generation budget per solution
- * @param samplingBatch rows decoded together
+ * @param rollout each round's sampling: K solutions per question, temperature, generation
+ *     budget, batch
  * @param continueTraining fine-tune π_i from π_{i-1} instead of from π_0 (the paper's default
  *     is to restart from π_0 each round)
  * @param ormCheckpoint an outcome reward model: keep samples it scores at least
@@ -28,18 +27,17 @@ import org.reasonrl.train.Optimization;
  * @param control also train the compute-matched control: the same fine-tuning steps from the
  *     same start, on the reference solutions of the training set alone
  * @param evalProblems evaluate on the first N problems of the eval set (0 = all)
- * @param evalK samples per eval problem for maj@K and pass@K
- * @param evalTemperature temperature of those samples
+ * @param eval each policy's evaluation: K samples per problem for maj@K and pass@K (greedy
+ *     maj@1 besides), their temperature, budget and batch
  * @param fewShot worked exemplars (reference solutions of the first training problems) put before
  *     each question when sampling — the paper's prompted, "without SFT" regime; 0 samples
  *     zero-shot. The kept solutions are always trained and evaluated zero-shot.
  * @param seed sampling, batch order, evaluation
  */
 public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDataset, Path output,
-    int rounds, int maxQuestions, int k, double temperature, int maxNewTokens, int samplingBatch,
-    boolean continueTraining, Path ormCheckpoint, double ormThreshold, Optimization optimization,
-    boolean control, int evalProblems, int evalK, double evalTemperature, int fewShot,
-    long seed) {
+    int rounds, int maxQuestions, RolloutSpec rollout, boolean continueTraining,
+    Path ormCheckpoint, double ormThreshold, Optimization optimization, boolean control,
+    int evalProblems, RolloutSpec eval, int fewShot, long seed) {
 
   public EiSpec {
     if (checkpoint == null) {
@@ -57,18 +55,8 @@ public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDatas
     if (maxQuestions < 0 || evalProblems < 0) {
       throw new IllegalArgumentException("maxQuestions and evalProblems must be >= 0 (0 = all)");
     }
-    if (k < 1) {
-      throw new IllegalArgumentException("K (samples per question) must be >= 1 but was " + k);
-    }
-    if (evalK < 1) {
-      throw new IllegalArgumentException("evalK must be >= 1 but was " + evalK);
-    }
-    if (!(temperature > 0) || !(evalTemperature > 0)) {
-      throw new IllegalArgumentException("sampling temperatures must be > 0 but were "
-          + temperature + ", " + evalTemperature);
-    }
-    if (maxNewTokens < 1 || samplingBatch < 1) {
-      throw new IllegalArgumentException("maxNewTokens and samplingBatch must be >= 1");
+    if (rollout == null || eval == null) {
+      throw new IllegalArgumentException("ei needs rollout and eval sampling settings");
     }
     if (fewShot < 0) {
       throw new IllegalArgumentException("fewShot must be >= 0 but was " + fewShot);
@@ -85,8 +73,9 @@ public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDatas
    */
   public static EiSpec defaults(Path checkpoint, Path output) {
     return new EiSpec(checkpoint, DatasetSpec.synthetic("train"), DatasetSpec.synthetic("test"),
-        output, 2, 2000, 4, 0.7, 120, 128, false, null, 0.5,
-        new Optimization(200, 32, 32, 5e-4, 20, 0.01, 1.0, 25, 100), true, 1000, 4, 0.7, 0, 42);
+        output, 2, 2000, RolloutSpec.of(4, 0.7, 120, 128), false, null, 0.5,
+        new Optimization(200, 32, 32, 5e-4, 20, 0.01, 1.0, 25, 100), true, 1000,
+        RolloutSpec.of(4, 0.7, 120, 128), 0, 42);
   }
 
   /**

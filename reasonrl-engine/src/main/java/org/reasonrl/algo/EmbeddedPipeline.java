@@ -12,6 +12,7 @@ import org.reasonrl.algo.Evaluation;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.eval.EvalResult;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.run.Json;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeOptions;
@@ -66,24 +67,24 @@ public final class EmbeddedPipeline {
         sftDefaults.output(), sftDefaults.maxTrainProblems(), sftDefaults.validationProblems(),
         sftDefaults.optimization().withSteps(Long.getLong("reasonrl.sftSteps",
             sftDefaults.optimization().steps())), sftDefaults.evalEvery(),
-        sftDefaults.patience(), sftDefaults.passK(), sftDefaults.temperature(),
-        sftDefaults.maxNewTokens(), sftDefaults.samplingBatch(), sftDefaults.seed());
+        sftDefaults.patience(), sftDefaults.validation(), sftDefaults.seed());
     SftSpec sftFinal = new SftSpec(sftSpec.checkpoint(), sftSpec.dataset(), sftSpec.output(),
         sftSpec.maxTrainProblems(), sftSpec.validationProblems(), sftSpec.optimization(),
         Integer.getInteger("reasonrl.sftEvalEvery", sftSpec.evalEvery()), sftSpec.patience(),
-        sftSpec.passK(), sftSpec.temperature(), sftSpec.maxNewTokens(), sftSpec.samplingBatch(),
-        sftSpec.seed());
+        sftSpec.validation(), sftSpec.seed());
     Sft.Result sft = new Sft(sftFinal).run(System.out::println);
     t = stage(minutes, "sft", t);
 
-    EiSpec d = EiSpec.defaults(sft.best(), work.resolve("ei"));
+    EiSpec d = EiSpec.defaults(sft.model(), work.resolve("ei"));
     EiSpec eiSpec = new EiSpec(d.checkpoint(), d.dataset(), d.evalDataset(), d.output(),
         Integer.getInteger("reasonrl.eiRounds", d.rounds()),
         Integer.getInteger("reasonrl.eiQuestions", d.maxQuestions()),
-        Integer.getInteger("reasonrl.k", d.k()), d.temperature(), d.maxNewTokens(),
-        d.samplingBatch(), d.continueTraining(), null, d.ormThreshold(),
+        new RolloutSpec(Integer.getInteger("reasonrl.k", d.rollout().k()),
+            d.rollout().temperature(), d.rollout().topP(), d.rollout().maxNewTokens(),
+            d.rollout().batchSize()),
+        d.continueTraining(), null, d.ormThreshold(),
         d.optimization().withSteps(Long.getLong("reasonrl.eiSteps", d.optimization().steps())),
-        d.control(), evalProblems, d.evalK(), d.evalTemperature(), d.fewShot(), d.seed());
+        d.control(), evalProblems, d.eval(), d.fewShot(), d.seed());
     ExpertIteration.Result ei = new ExpertIteration(eiSpec).run(System.out::println);
     stage(minutes, "ei", t);
 

@@ -31,7 +31,6 @@ import org.reasonrl.reward.RewardFunction;
 import org.reasonrl.reward.TokenRewards;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
-import org.reasonrl.rollout.SamplingOptions;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunRecord;
@@ -183,7 +182,7 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
     Result run(NDManager manager) {
       log.accept(String.format(Locale.ROOT, "Expert Iteration from %s: %d rounds, K=%d at T=%s"
               + " on %d questions, %s filter, %s, %d fine-tune steps a round%s",
-          spec.checkpoint(), spec.rounds(), spec.k(), spec.temperature(), questions.size(),
+          spec.checkpoint(), spec.rounds(), spec.rollout().k(), spec.rollout().temperature(), questions.size(),
           orm == null ? "final-answer" : "ORM >= " + spec.ormThreshold(),
           spec.continueTraining() ? "continuing from the previous policy" : "restarting from π_0",
           spec.optimization().steps(), spec.control() ? ", with compute-matched control" : ""));
@@ -244,7 +243,7 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
         }
         if (selection.dataset().isEmpty()) {
           throw new IllegalStateException("EI round " + i + " kept no solution from "
-              + (long) questions.size() * spec.k() + " samples; the policy solves none of the"
+              + (long) questions.size() * spec.rollout().k() + " samples; the policy solves none of the"
               + " training questions (raise K or the temperature, or start from SFT)");
         }
         Path start = spec.continueTraining() && i > 1 ? roundDir(i - 1).resolve(MODEL_DIR)
@@ -263,7 +262,7 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
         Scores scores = evaluate("π_" + i);
         seconds.put("eval", elapsed(t));
         record.recordStage("eval", Duration.ofNanos(System.nanoTime() - t));
-        long rollouts = (long) questions.size() * spec.k();
+        long rollouts = (long) questions.size() * spec.rollout().k();
         Set<Integer> covered = new HashSet<>();
         selection.dataset().forEach(s -> covered.add(s.question()));
         Round round = new Round(i, rollouts, rollouts * i, questions.size(),
@@ -287,18 +286,17 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
           : PromptFormat.zeroShot();
       List<String> prompts = questions.stream().map(p -> sampling.prompt(p.question())).toList();
       Progress progress = Progress.lines("ei round " + i + " sampling",
-          (long) prompts.size() * spec.k(), "solutions", log);
+          (long) prompts.size() * spec.rollout().k(), "solutions", log);
       long[] done = {0};
-      List<Rollout> rollouts = new Sampler(model, tokenizer).sample(prompts, spec.k(),
-          SamplingOptions.sampling(spec.temperature(), spec.maxNewTokens(),
-              spec.samplingBatch()), ShuffledOrder.mix(spec.seed(), i), n -> {
+      List<Rollout> rollouts = new Sampler(model, tokenizer).sample(prompts, spec.rollout().k(),
+          spec.rollout().sampling(), ShuffledOrder.mix(spec.seed(), i), n -> {
                 done[0] += n;
                 progress.update(done[0], "");
               });
       // The round's test is a reward: a correct final answer, or (ORM EI) an ORM score of at
       // least the threshold at the final token.
       RewardFunction test = orm == null ? new CorrectnessReward()
-          : new OrmFinalReward(orm, spec.samplingBatch(), Math.max(tokenizer.padId(), 0));
+          : new OrmFinalReward(orm, spec.rollout().batchSize(), Math.max(tokenizer.padId(), 0));
       List<TokenRewards> rewards = test.scoreByPrompt(rollouts, questions);
       boolean[] accepted = new boolean[rollouts.size()];
       for (int r = 0; r < accepted.length; r++) {
@@ -339,9 +337,7 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
     }
 
     private Scores evaluate(String what) {
-      EvalOptions options = new EvalOptions(spec.evalK(), spec.evalK(), spec.evalTemperature(),
-          1.0, spec.maxNewTokens(), spec.samplingBatch(), true, spec.seed(),
-          BOOTSTRAP_RESAMPLES);
+      EvalOptions options = EvalOptions.of(spec.eval(), spec.seed(), BOOTSTRAP_RESAMPLES);
       Scores scores = Scores.of(new Evaluator(model, tokenizer, format, null)
           .evaluate(inputs.evalProblems(), options, log).result());
       log.accept(String.format(Locale.ROOT, "eval %s on %d problems: maj@1 %s maj@%d %s"

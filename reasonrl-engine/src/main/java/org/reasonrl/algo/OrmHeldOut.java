@@ -25,7 +25,7 @@ final class OrmHeldOut {
   OrmTraining.HeldOut evaluate(OutcomeRewardModel orm, List<LabelledSample> samples,
       Map<String, Problem> problems, int pad) {
     List<int[]> sequences = samples.stream().map(LabelledSample::sequence).toList();
-    List<double[]> perToken = orm.scoreTokens(sequences, spec.samplingBatchSize(), pad);
+    List<double[]> perToken = orm.scoreTokens(sequences, spec.rollout().batchSize(), pad);
     double[] finals = new double[samples.size()];
     boolean[] labels = new boolean[samples.size()];
     double tokenBce = 0;
@@ -40,7 +40,7 @@ final class OrmHeldOut {
         tokens++;
       }
     }
-    int k = spec.samplesPerProblem();
+    int k = spec.rollout().k();
     List<ProblemOutcome> outcomes = new ArrayList<>();
     for (int start = 0; start < samples.size(); start += k) {
       Problem problem = problems.get(samples.get(start).problemId());

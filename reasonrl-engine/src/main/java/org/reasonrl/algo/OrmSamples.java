@@ -14,7 +14,6 @@ import org.reasonrl.model.CausalLm;
 import org.reasonrl.reward.Judgement;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
-import org.reasonrl.rollout.SamplingOptions;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.Progress;
 import org.reasonrl.text.Tokenizer;
@@ -55,13 +54,12 @@ final class OrmSamples {
       List<Problem> problems, boolean[] heldOut, Consumer<String> log) {
     PromptFormat format = PromptFormat.zeroShot();
     List<String> prompts = problems.stream().map(p -> format.prompt(p.question())).toList();
-    int k = spec.samplesPerProblem();
+    int k = spec.rollout().k();
     Progress progress = Progress.lines("orm samples", (long) prompts.size() * k, "solutions",
         log);
     long[] done = {0};
     List<Rollout> rollouts = new Sampler(policy, tokenizer).sample(prompts, k,
-        SamplingOptions.sampling(spec.temperature(), spec.maxNewTokens(),
-            spec.samplingBatchSize()), spec.seed(), n -> {
+        spec.rollout().sampling(), spec.seed(), n -> {
               done[0] += n;
               progress.update(done[0], "");
             });
@@ -95,7 +93,7 @@ final class OrmSamples {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
-    int k = spec.samplesPerProblem();
+    int k = spec.rollout().k();
     if (out.size() != problems.size() * k) {
       throw new IllegalArgumentException(file + " holds " + out.size() + " samples but this run"
           + " has " + problems.size() + " questions × K=" + k + "; delete it or use another"

@@ -44,9 +44,9 @@ final class OrmTrainer {
           : 1 - positiveShare));
     }
     ShuffledOrder order = new ShuffledOrder(spec.seed(), train.size());
-    int micro = Math.min(spec.microBatchSize(), spec.batchSize());
+    int micro = Math.min(spec.optimization().microBatchSize(), spec.optimization().batchSize());
     BatchSource<OrmBatch> batches = step -> {
-      int[] indices = order.batch(step, spec.batchSize());
+      int[] indices = order.batch(step, spec.optimization().batchSize());
       List<OrmBatch> out = new ArrayList<>();
       for (int from = 0; from < indices.length; from += micro) {
         int[] part = Arrays.copyOfRange(indices, from, Math.min(indices.length, from + micro));
@@ -60,8 +60,8 @@ final class OrmTrainer {
       }
       return out;
     };
-    // The same optimiser as every other job (AdamW β = (0.9, 0.95), warm-up then cosine to a
-    // tenth): ORM's β2 of 0.999 had no measurement behind it.
+    // The shared optimiser (warm-up then cosine to a tenth); the ORM's own AdamW betas are in
+    // its spec (OrmSpec.defaults says why β2 differs).
     TrainingOptions options = spec.optimization().trainingOptions(spec.seed());
     Map<String, Parameter> parameters = new LinkedHashMap<>(orm.backbone().namedParameters());
     parameters.putAll(orm.head().namedParameters());
@@ -70,7 +70,7 @@ final class OrmTrainer {
             OrmBatch.objective(orm))
         .runDirectory(run)
         .checkpoints(checkpoints, checkpoints)
-        .progress(Progress.lines("orm train", spec.steps(), "steps", log))
+        .progress(Progress.lines("orm train", spec.optimization().steps(), "steps", log))
         .listener(listener)
         .build()
         .run(manager);

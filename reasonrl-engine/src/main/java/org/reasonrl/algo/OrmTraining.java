@@ -119,7 +119,7 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       CausalLm policy = Checkpoint.load(policyDir, manager);
       log.accept("ORM from " + policyDir + " on " + problems.size() + " questions of "
-          + set.source() + " (K=" + spec.samplesPerProblem() + ", T=" + spec.temperature()
+          + set.source() + " (K=" + spec.rollout().k() + ", T=" + spec.rollout().temperature()
           + ", held out " + count(heldOut) + " questions)");
       // ---- samples: drawn once, reused by a rerun
       boolean reused = Files.isRegularFile(run.resolve(SAMPLES_FILE));
@@ -168,7 +168,7 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
       Path model = run.writeDirectory(MODEL_DIR, dir -> orm.save(dir, tokenizerFile));
 
       Report report = new Report(policyDir.toString(), set.source(), problems.size(),
-          problems.size() - count(heldOut), count(heldOut), spec.samplesPerProblem(),
+          problems.size() - count(heldOut), count(heldOut), spec.rollout().k(),
           train.size(), trainPositive, validation.size(), reused, initial, trained,
           new TrainingSummary(result.steps(), result.finalLoss(), result.resumedFromStep(),
               result.elapsedSeconds(), result.tokens()),

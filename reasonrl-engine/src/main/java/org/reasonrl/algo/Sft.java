@@ -266,8 +266,7 @@ public final class Sft implements Job<Sft.Result> {
       long start = System.nanoTime();
       double validationLoss = SupervisedBatches.meanLoss(model, validation.examples(),
           optimization.microBatchSize(), Math.max(tokenizer.padId(), 0), manager);
-      EvalOptions options = new EvalOptions(spec.passK(), spec.passK(), spec.temperature(), 1.0,
-          spec.maxNewTokens(), spec.samplingBatch(), true, spec.seed(), BOOTSTRAP_RESAMPLES);
+      EvalOptions options = EvalOptions.of(spec.validation(), spec.seed(), BOOTSTRAP_RESAMPLES);
       EvalResult result = new Evaluator(model, tokenizer, PromptFormat.zeroShot(), null)
           .evaluate(validation.problems(), options, line -> { }).result();
       double maj1 = result.maj1().value();
@@ -277,7 +276,7 @@ public final class Sft implements Job<Sft.Result> {
       }
       double epoch = (double) step * optimization.batchSize() / train.examples().size();
       Validation v = new Validation(step, epoch, trainLoss, validationLoss, maj1,
-          result.majAtK().value(), result.passAtK().value(), spec.passK(), best);
+          result.majAtK().value(), result.passAtK().value(), spec.validation().k(), best);
       List<Validation> all = new ArrayList<>(state.validations());
       all.add(v);
       int since = best ? 0 : state.sinceBest() + 1;
@@ -288,7 +287,8 @@ public final class Sft implements Job<Sft.Result> {
       record.recordStage("validation", java.time.Duration.ofNanos(System.nanoTime() - start));
       log.accept(String.format(Locale.ROOT, "sft validation step %d (epoch %.2f): loss %.4f"
               + " maj@1 %.3f maj@%d %.3f pass@%d %.3f%s", step, epoch, validationLoss, maj1,
-          spec.passK(), v.majAtK(), spec.passK(), v.passAtK(), best ? " (best)" : ""));
+          spec.validation().k(), v.majAtK(), spec.validation().k(), v.passAtK(),
+          best ? " (best)" : ""));
     }
 
     private void copyInto(Path checkpoint) {

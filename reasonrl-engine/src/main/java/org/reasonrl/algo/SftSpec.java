@@ -2,6 +2,7 @@ package org.reasonrl.algo;
 
 import java.nio.file.Path;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.train.Optimization;
 
 /**
@@ -16,15 +17,13 @@ import org.reasonrl.train.Optimization;
  * @param optimization the most steps to train; batch and learning rate
  * @param evalEvery validate (and checkpoint) every this many steps
  * @param patience stop after this many validations without a better maj@1 (0 = never)
- * @param passK samples per validation problem for pass@K and maj@K
- * @param temperature sampling temperature of those samples
- * @param maxNewTokens generation budget per solution
- * @param samplingBatch rows decoded together
+ * @param validation how each validation samples: K per problem (for maj@K and pass@K), their
+ *     temperature, generation budget and batch (greedy maj@1 is decoded besides)
  * @param seed batch order, validation split, sampling
  */
 public record SftSpec(Path checkpoint, DatasetSpec dataset, Path output, int maxTrainProblems,
-    int validationProblems, Optimization optimization, int evalEvery, int patience, int passK,
-    double temperature, int maxNewTokens, int samplingBatch, long seed) {
+    int validationProblems, Optimization optimization, int evalEvery, int patience,
+    RolloutSpec validation, long seed) {
 
   public SftSpec {
     if (checkpoint == null) {
@@ -51,14 +50,8 @@ public record SftSpec(Path checkpoint, DatasetSpec dataset, Path output, int max
     if (patience < 0) {
       throw new IllegalArgumentException("patience must be >= 0 (0 = off) but was " + patience);
     }
-    if (passK < 1) {
-      throw new IllegalArgumentException("K (passK) must be >= 1 but was " + passK);
-    }
-    if (!(temperature > 0)) {
-      throw new IllegalArgumentException("temperature must be > 0 but was " + temperature);
-    }
-    if (maxNewTokens < 1 || samplingBatch < 1) {
-      throw new IllegalArgumentException("maxNewTokens and samplingBatch must be >= 1");
+    if (validation == null) {
+      throw new IllegalArgumentException("sft needs validation sampling settings");
     }
   }
 
@@ -69,7 +62,7 @@ public record SftSpec(Path checkpoint, DatasetSpec dataset, Path output, int max
    */
   public static SftSpec defaults(Path checkpoint, Path output) {
     return new SftSpec(checkpoint, DatasetSpec.synthetic("train"), output, 0, 300,
-        new Optimization(3000, 32, 32, 1e-3, 100, 0.01, 1.0, 25, 250), 250, 3, 4, 0.7, 120, 128,
-        42);
+        new Optimization(3000, 32, 32, 1e-3, 100, 0.01, 1.0, 25, 250), 250, 3,
+        RolloutSpec.of(4, 0.7, 120, 128), 42);
   }
 }

@@ -1,5 +1,6 @@
 package org.reasonrl.eval;
 
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.rollout.SamplingOptions;
 import org.reasonrl.rollout.StopCondition;
 
@@ -34,6 +35,12 @@ public record EvalOptions(int k, int samples, double temperature, double topP, i
     if (bootstrapResamples < 1) {
       throw new IllegalArgumentException("bootstrapResamples must be >= 1");
     }
+  }
+
+  /** maj@1 plus the rollouts' K samples (n = K) with their settings. */
+  public static EvalOptions of(RolloutSpec rollout, long seed, int bootstrapResamples) {
+    return new EvalOptions(rollout.k(), rollout.k(), rollout.temperature(), rollout.topP(),
+        rollout.maxNewTokens(), rollout.batchSize(), true, seed, bootstrapResamples);
   }
 
   /** maj@1 plus K samples at the given temperature, n = K, top-p 1, 1000 bootstrap resamples. */

@@ -21,9 +21,16 @@ package org.reasonrl.train;
  * @param maxGradNorm global gradient-norm clip (0 = off)
  * @param logEvery a metrics.jsonl record every this many steps
  * @param checkpointEvery a checkpoint every this many steps
+ * @param adamBeta1 AdamW's first-moment decay
+ * @param adamBeta2 AdamW's second-moment decay
  */
 public record Optimization(long steps, int batchSize, int microBatchSize, double learningRate,
-    long warmupSteps, double weightDecay, double maxGradNorm, int logEvery, int checkpointEvery) {
+    long warmupSteps, double weightDecay, double maxGradNorm, int logEvery, int checkpointEvery,
+    double adamBeta1, double adamBeta2) {
+
+  /** AdamW's moment decay rates of every job: (0.9, 0.95), as Llama-style training uses. */
+  public static final double DEFAULT_BETA1 = 0.9;
+  public static final double DEFAULT_BETA2 = 0.95;
 
   public Optimization {
     if (steps < 1) {
@@ -39,19 +46,32 @@ public record Optimization(long steps, int batchSize, int microBatchSize, double
     if (warmupSteps < 0) {
       throw new IllegalArgumentException("warmupSteps must be >= 0 but was " + warmupSteps);
     }
+    if (!(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1)) {
+      throw new IllegalArgumentException("adamBeta1 and adamBeta2 must be in [0, 1) but were "
+          + adamBeta1 + ", " + adamBeta2);
+    }
     microBatchSize = Math.min(microBatchSize, batchSize);
     warmupSteps = Math.min(warmupSteps, steps);
+  }
+
+  /** The settings with the default AdamW betas. */
+  public Optimization(long steps, int batchSize, int microBatchSize, double learningRate,
+      long warmupSteps, double weightDecay, double maxGradNorm, int logEvery,
+      int checkpointEvery) {
+    this(steps, batchSize, microBatchSize, learningRate, warmupSteps, weightDecay, maxGradNorm,
+        logEvery, checkpointEvery, DEFAULT_BETA1, DEFAULT_BETA2);
   }
 
   /** The same settings with another number of steps (warm-up capped to it). */
   public Optimization withSteps(long newSteps) {
     return new Optimization(newSteps, batchSize, microBatchSize, learningRate,
-        Math.min(warmupSteps, newSteps), weightDecay, maxGradNorm, logEvery, checkpointEvery);
+        Math.min(warmupSteps, newSteps), weightDecay, maxGradNorm, logEvery, checkpointEvery,
+        adamBeta1, adamBeta2);
   }
 
   public Optimization withCheckpointEvery(int every) {
     return new Optimization(steps, batchSize, microBatchSize, learningRate, warmupSteps,
-        weightDecay, maxGradNorm, logEvery, every);
+        weightDecay, maxGradNorm, logEvery, every, adamBeta1, adamBeta2);
   }
 
   /** {@link TrainingOptions} for {@link TrainingLoop}. */
@@ -59,7 +79,7 @@ public record Optimization(long steps, int batchSize, int microBatchSize, double
     LearningRateSchedule schedule = new LearningRateSchedule(learningRate,
         Math.min(warmupSteps, steps), steps, LearningRateSchedule.Decay.COSINE,
         learningRate * 0.1);
-    AdamW.Config adam = new AdamW.Config(0.9, 0.95, 1e-8, weightDecay, false);
+    AdamW.Config adam = new AdamW.Config(adamBeta1, adamBeta2, 1e-8, weightDecay, false);
     return new TrainingOptions(steps, schedule, adam, maxGradNorm, Math.max(1, logEvery),
         Math.max(1, checkpointEvery), seed);
   }

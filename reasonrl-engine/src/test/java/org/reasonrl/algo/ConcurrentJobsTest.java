@@ -33,6 +33,7 @@ import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.Checkpoint;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;
@@ -71,7 +72,8 @@ class ConcurrentJobsTest {
   /** 12 steps, validated (greedy and two samples at temperature 1) at steps 0 and 12. */
   private static SftSpec sft(Path base, DatasetSpec data, Path output) {
     return new SftSpec(base, data, output, 0, 4,
-        new Optimization(12, 8, 4, 3e-3, 3, 0.0, 1.0, 2, 1000), 12, 0, 2, 1.0, 16, 64, 11);
+        new Optimization(12, 8, 4, 3e-3, 3, 0.0, 1.0, 2, 1000), 12, 0,
+        RolloutSpec.of(2, 1.0, 16, 64), 11);
   }
 
   @Test

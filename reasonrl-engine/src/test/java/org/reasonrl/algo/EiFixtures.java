@@ -12,6 +12,7 @@ import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.rollout.ScriptedModel;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
@@ -53,8 +54,9 @@ final class EiFixtures {
   }
 
   static EiSpec spec(Path checkpoint, DatasetSpec data, Path output, int rounds, long steps) {
-    return new EiSpec(checkpoint, data, data.withSplit("test"), output, rounds, 0, 3, 0.2, 12, 8,
-        false, null, 0.5, new Optimization(steps, 2, 2, 1e-4, 0, 0.0, 1.0, 2, 5), true, 0, 2,
-        0.2, 0, 9);
+    return new EiSpec(checkpoint, data, data.withSplit("test"), output, rounds, 0,
+        RolloutSpec.of(3, 0.2, 12, 8), false, null, 0.5,
+        new Optimization(steps, 2, 2, 1e-4, 0, 0.0, 1.0, 2, 5), true, 0,
+        RolloutSpec.of(2, 0.2, 12, 8), 0, 9);
   }
 }

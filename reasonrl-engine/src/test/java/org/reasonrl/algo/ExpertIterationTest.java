@@ -24,6 +24,7 @@ import org.reasonrl.job.SpecMismatchException;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.rollout.Rollout;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.rollout.StopReason;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.RunDirectory;
@@ -150,8 +151,9 @@ class ExpertIterationTest {
     assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
     assertFalse(Files.exists(out));
     Exception k = assertThrows(IllegalArgumentException.class, () -> new EiSpec(policy, data,
-        null, out, 1, 0, 0, 1.0, 8, 8, false, null, 0.5,
-        new Optimization(1, 1, 1, 1e-3, 0, 0, 1, 1, 1), false, 0, 1, 1.0, 0, 1));
+        null, out, 1, 0, RolloutSpec.of(0, 1.0, 8, 8), false, null, 0.5,
+        new Optimization(1, 1, 1, 1e-3, 0, 0, 1, 1, 1), false, 0, RolloutSpec.of(1, 1.0, 8, 8),
+        0, 1));
     assertTrue(k.getMessage().contains("K"), k.getMessage());
     Exception noData = assertThrows(IllegalArgumentException.class, () -> new ExpertIteration(
         EiFixtures.spec(policy, new DatasetSpec("gsm8k", temp.resolve("none"), "train", true),

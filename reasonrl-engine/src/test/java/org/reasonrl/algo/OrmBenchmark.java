@@ -15,21 +15,23 @@ import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeOptions;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.text.Tokenizer;
 import org.reasonrl.train.AdamW;
 import org.reasonrl.train.BatchSource;
 import org.reasonrl.train.LearningRateSchedule;
+import org.reasonrl.train.Optimization;
 import org.reasonrl.train.SequenceBatch;
 import org.reasonrl.train.ShuffledOrder;
 import org.reasonrl.train.TokenLosses;
 import org.reasonrl.train.TokenizedExample;
 import org.reasonrl.train.TrainingLoop;
 import org.reasonrl.train.TrainingOptions;
-import org.reasonrl.runtime.SeedStream;
 
 /**
  * A measured ORM run on the embedded benchmark (not a unit test): a briefly supervised policy
@@ -91,8 +93,9 @@ public final class OrmBenchmark {
       }
     }
     System.out.printf("policy ready in %.0f s%n", (System.nanoTime() - start) / 1e9);
-    OrmSpec spec = new OrmSpec(policyDir, DatasetSpec.synthetic("train"), questions, k, 0.7,
-        160, 128, 0.2, ormSteps, 32, 16, 3e-4, 20, 0.01, 1.0, false, 10, 50, 42,
+    OrmSpec spec = new OrmSpec(policyDir, DatasetSpec.synthetic("train"), questions,
+        RolloutSpec.of(k, 0.7, 160, 128), 0.2,
+        new Optimization(ormSteps, 32, 16, 3e-4, 20, 0.01, 1.0, 10, 50, 0.9, 0.999), false, 42,
         work.resolve("orm-run"));
     start = System.nanoTime();
     OrmTraining.Report report = new OrmTraining(spec).run(System.out::println);

@@ -13,9 +13,11 @@ import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.rollout.ScriptedModel;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.text.Tokenizer;
+import org.reasonrl.train.Optimization;
 
 /**
  * A policy and questions where the ORM's label is learnable and known: every question's gold
@@ -55,8 +57,9 @@ final class OrmFixtures {
 
   /** A small, fast spec: K=4 at T=1, a quarter of the questions held out. */
   static OrmSpec spec(Path dir, Path output, long steps, long seed, int checkpointEvery) {
-    return new OrmSpec(dir.resolve("policy"), dataset(dir), 0, 4, 1.0, 8, 32, 0.25, steps, 8,
-        4, 3e-2, 2, 0.0, 1.0, false, 5, checkpointEvery, seed, output);
+    return new OrmSpec(dir.resolve("policy"), dataset(dir), 0, RolloutSpec.of(4, 1.0, 8, 32),
+        0.25, new Optimization(steps, 8, 4, 3e-2, 2, 0.0, 1.0, 5, checkpointEvery, 0.9, 0.999),
+        false, seed, output);
   }
 
   /**

@@ -26,12 +26,13 @@ import org.reasonrl.model.CheckpointException;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.reward.OrmMetrics;
 import org.reasonrl.reward.OutcomeRewardModel;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunDirectoryLockedException;
 import org.reasonrl.runtime.EngineRuntime;
-import org.reasonrl.text.Tokenizer;
 import org.reasonrl.runtime.SeedStream;
+import org.reasonrl.text.Tokenizer;
 
 class OrmTrainingTest {
 
@@ -124,7 +125,7 @@ class OrmTrainingTest {
     // Other settings on the same directory are refused, naming the field, not mixed in.
     SpecMismatchException other = assertThrows(SpecMismatchException.class,
         () -> new OrmTraining(OrmFixtures.spec(dir, out, STEPS + 1, 3, 10)).run(l -> { }));
-    assertEquals(List.of("spec.steps: " + STEPS + " → " + (STEPS + 1)), other.differences());
+    assertEquals(List.of("spec.optimization.steps: " + STEPS + " → " + (STEPS + 1)), other.differences());
   }
 
   @Test
@@ -253,27 +254,22 @@ class OrmTrainingTest {
   }
 
   private static OrmSpec withK(OrmSpec s, int k) {
-    return new OrmSpec(s.policyCheckpoint(), s.dataset(), s.maxProblems(), k, s.temperature(),
-        s.maxNewTokens(), s.samplingBatchSize(), s.heldOutShare(), s.steps(), s.batchSize(),
-        s.microBatchSize(), s.learningRate(), s.warmupSteps(), s.weightDecay(), s.maxGradNorm(),
-        s.balanceClasses(), s.logEvery(), s.checkpointEvery(), s.seed(), s.output());
+    RolloutSpec r = s.rollout();
+    return new OrmSpec(s.policyCheckpoint(), s.dataset(), s.maxProblems(),
+        new RolloutSpec(k, r.temperature(), r.topP(), r.maxNewTokens(), r.batchSize()),
+        s.heldOutShare(), s.optimization(), s.balanceClasses(), s.seed(), s.output());
   }
 
   private static OrmSpec withPolicy(OrmSpec s, Path policy) {
-    return new OrmSpec(policy, s.dataset(), s.maxProblems(), s.samplesPerProblem(),
-        s.temperature(), s.maxNewTokens(), s.samplingBatchSize(), s.heldOutShare(), s.steps(),
-        s.batchSize(), s.microBatchSize(), s.learningRate(), s.warmupSteps(), s.weightDecay(),
-        s.maxGradNorm(), s.balanceClasses(), s.logEvery(), s.checkpointEvery(), s.seed(),
-        s.output());
+    return new OrmSpec(policy, s.dataset(), s.maxProblems(), s.rollout(), s.heldOutShare(),
+        s.optimization(), s.balanceClasses(), s.seed(), s.output());
   }
 
   private static OrmSpec withDataset(OrmSpec s, DatasetSpec dataset) {
-    return new OrmSpec(s.policyCheckpoint(), dataset, s.maxProblems(), s.samplesPerProblem(),
-        s.temperature(), s.maxNewTokens(), s.samplingBatchSize(), s.heldOutShare(), s.steps(),
-        s.batchSize(), s.microBatchSize(), s.learningRate(), s.warmupSteps(), s.weightDecay(),
-        s.maxGradNorm(), s.balanceClasses(), s.logEvery(), s.checkpointEvery(), s.seed(),
-        s.output());
+    return new OrmSpec(s.policyCheckpoint(), dataset, s.maxProblems(), s.rollout(),
+        s.heldOutShare(), s.optimization(), s.balanceClasses(), s.seed(), s.output());
   }
+
 
   private static int[] ints(JsonNode array) {
     int[] out = new int[array.size()];

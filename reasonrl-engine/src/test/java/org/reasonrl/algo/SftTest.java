@@ -22,6 +22,7 @@ import org.reasonrl.eval.Evaluator;
 import org.reasonrl.job.SpecMismatchException;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunDirectoryLockedException;
 import org.reasonrl.runtime.EngineRuntime;
@@ -43,7 +44,8 @@ class SftTest {
     Path base = SupervisedFixtures.tinyCheckpoint(temp.resolve("base"), 3);
     DatasetSpec data = SupervisedFixtures.easyDataset(temp.resolve("data"), 12, 4);
     SftSpec spec = new SftSpec(base, data, temp.resolve("sft"), 0, 4,
-        new Optimization(150, 8, 8, 1e-2, 10, 0.0, 1.0, 10, 1000), 75, 0, 2, 1.0, 40, 64, 11);
+        new Optimization(150, 8, 8, 1e-2, 10, 0.0, 1.0, 10, 1000), 75, 0,
+        RolloutSpec.of(2, 1.0, 40, 64), 11);
     Sft.Result result = new Sft(spec).run(line -> { });
 
     List<Sft.Validation> validations = result.validations();
@@ -78,7 +80,8 @@ class SftTest {
     DatasetSpec data = SupervisedFixtures.easyDataset(temp.resolve("data"), 30, 4);
     // A learning rate this small cannot move a random model's greedy accuracy off zero.
     SftSpec spec = new SftSpec(base, data, temp.resolve("sft"), 0, 4,
-        new Optimization(40, 4, 4, 1e-6, 0, 0.0, 1.0, 5, 1000), 5, 2, 1, 1.0, 20, 64, 11);
+        new Optimization(40, 4, 4, 1e-6, 0, 0.0, 1.0, 5, 1000), 5, 2,
+        RolloutSpec.of(1, 1.0, 20, 64), 11);
     Sft.Result result = new Sft(spec).run(line -> { });
     assertTrue(result.stoppedEarly());
     assertEquals(0.0, result.bestMaj1());
@@ -95,7 +98,8 @@ class SftTest {
     // it neither continues the old run nor rewrites its record.
     Path otherBase = SupervisedFixtures.tinyCheckpoint(temp.resolve("other-base"), 6);
     SftSpec changed = new SftSpec(otherBase, data, temp.resolve("sft"), 0, 4,
-        new Optimization(40, 4, 4, 2e-6, 0, 0.0, 1.0, 5, 1000), 5, 2, 1, 1.0, 20, 64, 11);
+        new Optimization(40, 4, 4, 2e-6, 0, 0.0, 1.0, 5, 1000), 5, 2,
+        RolloutSpec.of(1, 1.0, 20, 64), 11);
     byte[] record = Files.readAllBytes(temp.resolve("sft/run.json"));
     SpecMismatchException refused = assertThrows(SpecMismatchException.class,
         () -> new Sft(changed).run(line -> { }));
@@ -127,7 +131,8 @@ class SftTest {
     assertFalse(Files.exists(out));
 
     Exception k = assertThrows(IllegalArgumentException.class, () -> new SftSpec(base, data, out,
-        0, 4, new Optimization(5, 4, 4, 1e-3, 0, 0, 1, 1, 1), 5, 0, 0, 1.0, 20, 8, 1));
+        0, 4, new Optimization(5, 4, 4, 1e-3, 0, 0, 1, 1, 1), 5, 0, RolloutSpec.of(0, 1.0, 20, 8),
+        1));
     assertTrue(k.getMessage().contains("K"), k.getMessage());
     Exception unknown = assertThrows(IllegalArgumentException.class,
         () -> new DatasetSpec("mathqa", null, "train", true));

@@ -1,7 +1,6 @@
 package org.reasonrl.algo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +14,7 @@ import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.LlamaConfig;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.run.Json;
 import org.reasonrl.text.Tokenizer;
 import org.reasonrl.train.Optimization;
@@ -48,8 +48,9 @@ class SpecFactoriesTest {
         EiSpec.evalDataset(gsm8k, null, null));
     // Nothing named: the same as the canonical constructor's own default.
     EiSpec defaulted = EiSpec.defaults(CHECKPOINT, OUTPUT);
-    EiSpec withNull = new EiSpec(CHECKPOINT, gsm8k, null, OUTPUT, 1, 0, 2, 0.7, 10, 4, false,
-        null, 0.5, defaulted.optimization(), false, 0, 2, 0.7, 0, 1);
+    EiSpec withNull = new EiSpec(CHECKPOINT, gsm8k, null, OUTPUT, 1, 0,
+        RolloutSpec.of(2, 0.7, 10, 4), false, null, 0.5, defaulted.optimization(), false, 0,
+        RolloutSpec.of(2, 0.7, 10, 4), 0, 1);
     assertEquals(withNull.evalDataset(), EiSpec.evalDataset(gsm8k, null, null));
     // Another file of the same dataset; the same dataset named explicitly keeps the path.
     assertEquals(Path.of("other"), EiSpec.evalDataset(gsm8k, null, Path.of("other")).path());
@@ -80,25 +81,17 @@ class SpecFactoriesTest {
   }
 
   @Test
-  void ormSpecRoundTripsThroughTheSharedOptimisation() {
+  void ormSpecComposesTheSharedOptimisationAndItsRules() {
     OrmSpec d = OrmSpec.defaults(CHECKPOINT, DatasetSpec.synthetic("train"), OUTPUT);
-    OrmSpec rebuilt = OrmSpec.of(d.policyCheckpoint(), d.dataset(), d.maxProblems(),
-        d.samplesPerProblem(), d.temperature(), d.maxNewTokens(), d.samplingBatchSize(),
-        d.heldOutShare(), d.optimization(), d.balanceClasses(), d.seed(), d.output());
-    assertEquals(d, rebuilt);
     // The shared rules apply: a 6-step run lowers the default warm-up of 20.
-    OrmSpec shortRun = OrmSpec.of(CHECKPOINT, d.dataset(), 0, 2, 0.7, 40, 8, 0.25,
-        new Optimization(6, 8, d.microBatchSize(), 1e-4, d.warmupSteps(), 0.01, 1, 3, 3), false,
-        1, OUTPUT);
-    assertEquals(6, shortRun.warmupSteps());
-    assertEquals(8, shortRun.microBatchSize());
+    OrmSpec shortRun = new OrmSpec(CHECKPOINT, d.dataset(), 0, RolloutSpec.of(2, 0.7, 40, 8),
+        0.25, new Optimization(6, 8, d.optimization().microBatchSize(), 1e-4,
+            d.optimization().warmupSteps(), 0.01, 1, 3, 3), false, 1, OUTPUT);
+    assertEquals(6, shortRun.optimization().warmupSteps());
+    assertEquals(8, shortRun.optimization().microBatchSize());
+    JsonNode json = Json.mapper().valueToTree(d);
+    assertEquals(0.999, json.at("/optimization/adamBeta2").asDouble());
+    assertEquals(8, json.at("/rollout/k").asInt());
   }
 
-  @Test
-  void theOptimisationViewIsNotPartOfTheRecordedSpec() {
-    JsonNode json = Json.mapper().valueToTree(
-        OrmSpec.defaults(CHECKPOINT, DatasetSpec.synthetic("train"), OUTPUT));
-    assertFalse(json.has("optimization"), json.toString());
-    assertEquals(300, json.path("steps").asLong());
-  }
 }

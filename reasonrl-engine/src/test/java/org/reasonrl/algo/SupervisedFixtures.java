@@ -12,6 +12,7 @@ import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.text.Tokenizer;
@@ -57,7 +58,7 @@ final class SupervisedFixtures {
   static SftSpec tinySft(Path checkpoint, DatasetSpec dataset, Path output, long steps,
       int evalEvery, int patience) {
     return new SftSpec(checkpoint, dataset, output, 0, 4,
-        new Optimization(steps, 8, 8, 3e-3, 5, 0.0, 1.0, 5, 1000), evalEvery, patience, 2, 1.0,
-        40, 64, 11);
+        new Optimization(steps, 8, 8, 3e-3, 5, 0.0, 1.0, 5, 1000), evalEvery, patience,
+        RolloutSpec.of(2, 1.0, 40, 64), 11);
   }
 }

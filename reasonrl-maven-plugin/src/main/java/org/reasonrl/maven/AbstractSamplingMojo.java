@@ -1,6 +1,7 @@
 package org.reasonrl.maven;
 
 import org.apache.maven.plugins.annotations.Parameter;
+import org.reasonrl.rollout.RolloutSpec;
 
 /**
  * Goals that sample solutions from the policy. A parameter left unset takes the goal's default,
@@ -30,12 +31,10 @@ public abstract class AbstractSamplingMojo extends AbstractPolicyMojo {
   private Integer samplingBatch;
 
   /** Sampling settings: the goal's defaults with every parameter the user set applied. */
-  protected record Sampling(int k, double temperature, int maxNewTokens, int batch) {}
-
-  protected Sampling sampling(Sampling goalDefaults) {
-    return new Sampling(k != null ? k : goalDefaults.k(),
-        temperature != null ? temperature : goalDefaults.temperature(),
+  protected RolloutSpec sampling(RolloutSpec goalDefaults) {
+    return new RolloutSpec(k != null ? k : goalDefaults.k(),
+        temperature != null ? temperature : goalDefaults.temperature(), goalDefaults.topP(),
         maxNewTokens != null ? maxNewTokens : goalDefaults.maxNewTokens(),
-        samplingBatch != null ? samplingBatch : goalDefaults.batch());
+        samplingBatch != null ? samplingBatch : goalDefaults.batchSize());
   }
 }

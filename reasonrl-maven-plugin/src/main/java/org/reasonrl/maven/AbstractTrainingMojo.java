@@ -64,6 +64,7 @@ public abstract class AbstractTrainingMojo extends AbstractSamplingMojo {
         weightDecay != null ? weightDecay : defaults.weightDecay(),
         maxGradNorm != null ? maxGradNorm : defaults.maxGradNorm(),
         logEvery != null ? logEvery : defaults.logEvery(),
-        checkpointEvery != null ? checkpointEvery : defaults.checkpointEvery());
+        checkpointEvery != null ? checkpointEvery : defaults.checkpointEvery(),
+        defaults.adamBeta1(), defaults.adamBeta2());
   }
 }

@@ -6,6 +6,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.algo.EiSpec;
 import org.reasonrl.algo.ExpertIteration;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.runtime.RuntimeInfo;
 
 /**
@@ -71,14 +72,15 @@ public class EiMojo extends AbstractTrainingMojo {
 
   EiSpec spec() {
     EiSpec d = EiSpec.defaults(checkpoint(), output());
-    Sampling s = sampling(new Sampling(d.k(), d.temperature(), d.maxNewTokens(),
-        d.samplingBatch()));
+    RolloutSpec rollout = sampling(d.rollout());
+    // Evaluation samples with its own K and temperature, and the rounds' budget and batch.
+    RolloutSpec eval = new RolloutSpec(evalK, evalTemperature, rollout.topP(),
+        rollout.maxNewTokens(), rollout.batchSize());
     DatasetSpec train = dataset("train");
     return new EiSpec(checkpoint(), train,
         EiSpec.evalDataset(train, evalDataset, path(evalDatasetPath)), output(), rounds,
-        maxQuestions, s.k(), s.temperature(), s.maxNewTokens(), s.batch(), continueTraining,
-        path(ormCheckpoint), ormThreshold, optimization(d.optimization()), control,
-        evalProblems, evalK, evalTemperature, fewShot, seed());
+        maxQuestions, rollout, continueTraining, path(ormCheckpoint), ormThreshold,
+        optimization(d.optimization()), control, evalProblems, eval, fewShot, seed());
   }
 
   @Override

@@ -6,6 +6,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.algo.EvalSpec;
 import org.reasonrl.algo.Evaluation;
 import org.reasonrl.eval.EvalOptions;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.runtime.RuntimeInfo;
 
 /**
@@ -50,10 +51,11 @@ public class EvalMojo extends AbstractSamplingMojo {
 
   EvalSpec spec() {
     EvalOptions d = EvalSpec.defaults(checkpoint(), output()).options();
-    Sampling s = sampling(new Sampling(d.k(), d.temperature(), d.maxNewTokens(),
+    RolloutSpec s = sampling(RolloutSpec.of(d.k(), d.temperature(), d.maxNewTokens(),
         d.batchSize()));
     EvalOptions options = new EvalOptions(s.k(), samples == 0 ? s.k() : samples,
-        s.temperature(), topP, s.maxNewTokens(), s.batch(), greedy, seed(), bootstrapResamples);
+        s.temperature(), topP, s.maxNewTokens(), s.batchSize(), greedy, seed(),
+        bootstrapResamples);
     return new EvalSpec(checkpoint(), dataset(split), maxProblems, fewShot, path(ormCheckpoint),
         options, output());
   }

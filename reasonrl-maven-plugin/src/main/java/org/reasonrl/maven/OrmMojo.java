@@ -34,11 +34,8 @@ public class OrmMojo extends AbstractTrainingMojo {
 
   OrmSpec spec() {
     OrmSpec d = OrmSpec.defaults(checkpoint(), dataset(split), output());
-    Sampling s = sampling(new Sampling(d.samplesPerProblem(), d.temperature(),
-        d.maxNewTokens(), d.samplingBatchSize()));
-    return OrmSpec.of(checkpoint(), d.dataset(), maxProblems, s.k(), s.temperature(),
-        s.maxNewTokens(), s.batch(), heldOutShare, optimization(d.optimization()),
-        balanceClasses, seed(), output());
+    return new OrmSpec(checkpoint(), d.dataset(), maxProblems, sampling(d.rollout()),
+        heldOutShare, optimization(d.optimization()), balanceClasses, seed(), output());
   }
 
   @Override

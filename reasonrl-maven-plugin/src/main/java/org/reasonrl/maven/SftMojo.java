@@ -4,6 +4,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.algo.Sft;
 import org.reasonrl.algo.SftSpec;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.runtime.RuntimeInfo;
 
 /**
@@ -44,11 +45,12 @@ public class SftMojo extends AbstractTrainingMojo {
 
   SftSpec spec() {
     SftSpec d = SftSpec.defaults(checkpoint(), output());
-    Sampling s = sampling(new Sampling(passK != null ? passK : d.passK(), d.temperature(),
-        d.maxNewTokens(), d.samplingBatch()));
+    RolloutSpec v = d.validation();
+    RolloutSpec validation = sampling(passK == null ? v
+        : new RolloutSpec(passK, v.temperature(), v.topP(), v.maxNewTokens(), v.batchSize()));
     return new SftSpec(checkpoint(), dataset("train"), output(), maxTrainProblems,
-        validationProblems, optimization(d.optimization()), evalEvery, patience, s.k(),
-        s.temperature(), s.maxNewTokens(), s.batch(), seed());
+        validationProblems, optimization(d.optimization()), evalEvery, patience, validation,
+        seed());
   }
 
   @Override

@@ -14,6 +14,7 @@ import org.reasonrl.algo.OrmSpec;
 import org.reasonrl.algo.PretrainSpec;
 import org.reasonrl.algo.SftSpec;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.train.Optimization;
 
 /**
@@ -56,15 +57,12 @@ class GoalSpecsTest {
     Map<String, Object> sampling = Map.of("checkpoint", checkpoint().toFile(), "k", "3",
         "temperature", "1.1", "maxNewTokens", "50", "samplingBatch", "7");
     SftSpec sft = ConfiguredMojos.configure(SftMojo.class, target, sampling).spec();
-    assertEquals(List.of(3, 1.1, 50, 7),
-        List.of(sft.passK(), sft.temperature(), sft.maxNewTokens(),
-            sft.samplingBatch()));
+    assertEquals(new RolloutSpec(3, 1.1, 1.0, 50, 7), sft.validation());
     EiSpec ei = ConfiguredMojos.configure(EiMojo.class, target, sampling).spec();
-    assertEquals(List.of(3, 1.1, 50, 7),
-        List.of(ei.k(), ei.temperature(), ei.maxNewTokens(), ei.samplingBatch()));
+    assertEquals(new RolloutSpec(3, 1.1, 1.0, 50, 7), ei.rollout());
+    assertEquals(List.of(50, 7), List.of(ei.eval().maxNewTokens(), ei.eval().batchSize()));
     OrmSpec orm = ConfiguredMojos.configure(OrmMojo.class, target, sampling).spec();
-    assertEquals(List.of(3, 1.1, 50, 7), List.of(orm.samplesPerProblem(),
-        orm.temperature(), orm.maxNewTokens(), orm.samplingBatchSize()));
+    assertEquals(new RolloutSpec(3, 1.1, 1.0, 50, 7), orm.rollout());
     EvalSpec eval = ConfiguredMojos.configure(EvalMojo.class, target, sampling).spec();
     assertEquals(List.of(3, 3, 1.1, 50, 7), List.of(eval.options().k(),
         eval.options().samples(), eval.options().temperature(), eval.options().maxNewTokens(),
@@ -75,10 +73,10 @@ class GoalSpecsTest {
   void sftStillReadsItsFormerPassK() {
     SftSpec former = ConfiguredMojos.configure(SftMojo.class, target,
         Map.of("checkpoint", checkpoint().toFile(), "passK", "2")).spec();
-    assertEquals(2, former.passK());
+    assertEquals(2, former.validation().k());
     SftSpec both = ConfiguredMojos.configure(SftMojo.class, target,
         Map.of("checkpoint", checkpoint().toFile(), "passK", "2", "k", "6")).spec();
-    assertEquals(6, both.passK());
+    assertEquals(6, both.validation().k());
   }
 
   @Test
@@ -94,8 +92,9 @@ class GoalSpecsTest {
     OrmSpec orm = ConfiguredMojos.configure(OrmMojo.class, target,
         Map.of("checkpoint", checkpoint().toFile(), "steps", "6", "batchSize", "8",
             "learningRate", "0.003")).spec();
-    assertEquals(List.of(6L, 8, 8, 0.003, 6L), List.of(orm.steps(),
-        orm.batchSize(), orm.microBatchSize(), orm.learningRate(), orm.warmupSteps()));
+    Optimization o = orm.optimization();
+    assertEquals(List.of(6L, 8, 8, 0.003, 6L), List.of(o.steps(), o.batchSize(),
+        o.microBatchSize(), o.learningRate(), o.warmupSteps()));
   }
 
   @Test
