@@ -125,7 +125,8 @@ class OrmTrainingTest {
     // Other settings on the same directory are refused, naming the field, not mixed in.
     SpecMismatchException other = assertThrows(SpecMismatchException.class,
         () -> new OrmTraining(OrmFixtures.spec(dir, out, STEPS + 1, 3, 10)).run(l -> { }));
-    assertEquals(List.of("spec.optimization.steps: " + STEPS + " → " + (STEPS + 1)), other.differences());
+    assertEquals(List.of("spec.optimization.steps: " + STEPS + " → " + (STEPS + 1)),
+        other.differences());
   }
 
   @Test
