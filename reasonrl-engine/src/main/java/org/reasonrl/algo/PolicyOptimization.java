@@ -1,0 +1,472 @@
+package org.reasonrl.algo;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.reasonrl.data.Datasets;
+import org.reasonrl.data.Problem;
+import org.reasonrl.data.PromptFormat;
+import org.reasonrl.eval.EvalOptions;
+import org.reasonrl.eval.Evaluator;
+import org.reasonrl.job.Job;
+import org.reasonrl.job.JobContext;
+import org.reasonrl.job.JobDefinition;
+import org.reasonrl.model.CausalLm;
+import org.reasonrl.model.Checkpoint;
+import org.reasonrl.model.ScalarHead;
+import org.reasonrl.reward.OutcomeRewardModel;
+import org.reasonrl.reward.RewardFunction;
+import org.reasonrl.reward.RewardScheme;
+import org.reasonrl.rollout.Rollout;
+import org.reasonrl.rollout.Sampler;
+import org.reasonrl.run.Progress;
+import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
+import org.reasonrl.text.Tokenizer;
+import org.reasonrl.train.AdamW;
+import org.reasonrl.train.IterationMetrics;
+import org.reasonrl.train.IterationOptions;
+import org.reasonrl.train.IterationResult;
+import org.reasonrl.train.LearningRateSchedule;
+import org.reasonrl.train.LoopControl;
+import org.reasonrl.train.RolloutIterations;
+import org.reasonrl.train.ShuffledOrder;
+import org.reasonrl.train.Statistics;
+import org.reasonrl.train.TokenizedExample;
+import org.reasonrl.train.rl.ActorCritic;
+import org.reasonrl.train.rl.AdvantageBatch;
+import org.reasonrl.train.rl.Advantages;
+import org.reasonrl.train.rl.ClipRange;
+import org.reasonrl.train.rl.ClippedPolicyLoss;
+import org.reasonrl.train.rl.ClippedValueLoss;
+import org.reasonrl.train.rl.DynamicSampling;
+import org.reasonrl.train.rl.Groups;
+import org.reasonrl.train.rl.KlController;
+import org.reasonrl.train.rl.KlEstimator;
+import org.reasonrl.train.rl.LossAggregation;
+import org.reasonrl.train.rl.MethodOptions;
+import org.reasonrl.train.rl.PolicyGradientMethod;
+import org.reasonrl.train.rl.PolicyGradientMethods;
+import org.reasonrl.train.rl.PolicyObjective;
+import org.reasonrl.train.rl.PolicySample;
+import org.reasonrl.train.rl.PolicyScoring;
+import org.reasonrl.train.rl.PolicyUpdatePlan;
+
+/**
+ * The {@code reasonrl:ppo} job: PPO, GRPO, Dr. GRPO, RLOO and REINFORCE++ on one core. Each
+ * iteration n samples K responses for the iteration's questions from the current policy, scores
+ * them with the reward scheme, recomputes their old log-probs (and values) with the training
+ * forward beside the frozen reference's, turns rewards (minus the KL penalty, when it is in the
+ * reward) into advantages with the method's estimator, and then runs {@code epochs} passes of
+ * clipped-surrogate minibatch updates over that buffer ({@link RolloutIterations}: the buffer is
+ * persisted before the first update and every iteration ends in a checkpoint, so a killed run
+ * resumes to the weights an uninterrupted one reaches).
+ *
+ * <p>The methods differ only in their {@link PolicyGradientMethod} (estimator and loss
+ * aggregation); PPO ({@code gae}) adds a critic. The reference is a second copy of the starting
+ * checkpoint, never updated. The policy is evaluated before iteration 1, every
+ * {@code evalEvery} iterations and at the end, so {@code curve.jsonl} gives accuracy against the
+ * rollouts used (the sample complexity the study compares with EI's).
+ */
+public final class PolicyOptimization implements Job<PolicyOptimization.Result> {
+
+  public static final String CURVE_FILE = "curve.jsonl";
+  public static final String FINAL_EVAL_FILE = "final-eval.json";
+  static final String KL_STATE_FILE = "kl-controller.json";
+  private static final long QUESTION_SALT = 0x9e3779b9L;
+  private static final int BOOTSTRAP_RESAMPLES = 200;
+
+  private final PpoSpec spec;
+  private final RewardFunction customReward;
+  private Inputs inputs;
+
+  public PolicyOptimization(PpoSpec spec) {
+    this(spec, null);
+  }
+
+  /**
+   * A run with a reward function of the caller's (plain-Java use: e.g. a toy task); the spec's
+   * {@code reward} is then only its name, recorded in the run's identity.
+   */
+  public PolicyOptimization(PpoSpec spec, RewardFunction customReward) {
+    this.spec = spec;
+    this.customReward = customReward;
+  }
+
+  /**
+   * Accuracy of the policy after {@code iteration} iterations, with the rollouts used so far.
+   */
+  public record CurvePoint(long iteration, long rollouts, double maj1, double majAtK,
+      double passAtK, int k) {}
+
+  /**
+   * What a run produced.
+   *
+   * @param iterations completed iterations
+   * @param rollouts responses sampled for training in total
+   * @param stopped the run was stopped early (KL above {@code maxKl})
+   * @param curve accuracy against rollouts, from before iteration 1 to the end
+   * @param finalModel the published {@code <output>/model}
+   */
+  public record Result(long iterations, long rollouts, boolean stopped, List<CurvePoint> curve,
+      Path finalModel) {}
+
+  /** The checked inputs. */
+  private record Inputs(PolicyCheckpoint policy, List<Problem> questions,
+      List<Problem> evalProblems, PolicyGradientMethod method, RewardScheme scheme,
+      KlEstimator klEstimator, ActorCritic.Critic critic, ClipRange clip) {}
+
+  @Override
+  public JobDefinition<Result> definition() {
+    return JobDefinition.of("ppo", spec.output(), spec, spec.seed(), Result.class);
+  }
+
+  @Override
+  public void validate() {
+    PpoSpec.PolicyLoss loss = spec.loss();
+    MethodOptions options = new MethodOptions(loss.gamma(), loss.lambda(),
+        org.reasonrl.train.rl.GroupNormalized.DEFAULT_EPSILON, spec.rollout().maxNewTokens());
+    PolicyGradientMethod method = PolicyGradientMethods.named(spec.advantage(), options);
+    if (!loss.aggregation().isEmpty()) {
+      method = method.withAggregation(LossAggregation.named(loss.aggregation(),
+          spec.rollout().maxNewTokens()));
+    }
+    if (method.usesGroups() && spec.rollout().k() < 2) {
+      throw new IllegalArgumentException("advantage '" + method.name() + "' compares the K"
+          + " samples of a question: k must be >= 2 but was " + spec.rollout().k());
+    }
+    if (spec.rollout().topP() != 1) {
+      throw new IllegalArgumentException("topP must be 1 for policy-gradient rollouts (the ratio"
+          + " is taken under softmax(z/T), which a nucleus cut does not sample from) but was "
+          + spec.rollout().topP());
+    }
+    if (!(loss.clipLow() > 0) || !(loss.clipHigh() > 0)) {
+      throw new IllegalArgumentException("clip must be > 0 but was " + loss.clipLow() + " (low), "
+          + loss.clipHigh() + " (high)");
+    }
+    ClipRange clip = ClipRange.asymmetric(loss.clipLow(), loss.clipHigh());
+    if (loss.epochs() < 1) {
+      throw new IllegalArgumentException("epochs must be >= 1 but was " + loss.epochs());
+    }
+    if (!(loss.valueClip() > 0) || !(loss.valueCoefficient() >= 0)
+        || !(loss.entropyCoefficient() >= 0)) {
+      throw new IllegalArgumentException("valueClip must be > 0 and valueCoefficient,"
+          + " entropyCoefficient >= 0");
+    }
+    ActorCritic.Critic critic = method.usesCritic() ? ActorCritic.Critic.parse(loss.critic())
+        : ActorCritic.Critic.NONE;
+    PpoSpec.KlPenalty kl = spec.kl();
+    KlEstimator estimator = KlEstimator.named(kl.estimator());
+    if (!kl.placement().equals("reward") && !kl.placement().equals("loss")) {
+      throw new IllegalArgumentException("kl placement must be reward or loss but was '"
+          + kl.placement() + "'");
+    }
+    if (!(kl.coefficient() >= 0) || !(kl.target() >= 0) || !(kl.maxKl() >= 0)
+        || !(kl.horizon() > 0)) {
+      throw new IllegalArgumentException("klCoefficient, klTarget and maxKl must be >= 0 and"
+          + " klHorizon > 0");
+    }
+    if (kl.target() > 0 && kl.inLoss()) {
+      throw new IllegalArgumentException("the adaptive KL controller steers the KL in the reward;"
+          + " with kl placement 'loss' set klTarget to 0");
+    }
+    RewardScheme scheme = null;
+    if (customReward == null) {
+      scheme = RewardScheme.parse(spec.reward()).checkOrm(spec.ormCheckpoint() != null);
+      if (spec.ormCheckpoint() != null && scheme.needsOrm()) {
+        PolicyCheckpoint.check(spec.ormCheckpoint());
+      }
+    }
+    PolicyCheckpoint policy = PolicyCheckpoint.check(spec.checkpoint());
+    List<Problem> questions = Datasets.load(spec.dataset()).problems();
+    if (spec.maxQuestions() > 0 && questions.size() > spec.maxQuestions()) {
+      questions = questions.subList(0, spec.maxQuestions());
+    }
+    if (questions.isEmpty()) {
+      throw new IllegalArgumentException("the training set " + spec.dataset() + " has no"
+          + " questions");
+    }
+    List<Problem> evalProblems = Datasets.load(spec.evalDataset()).problems();
+    if (spec.evalProblems() > 0 && evalProblems.size() > spec.evalProblems()) {
+      evalProblems = evalProblems.subList(0, spec.evalProblems());
+    }
+    inputs = new Inputs(policy, questions, evalProblems, method, scheme, estimator, critic, clip);
+  }
+
+  @Override
+  public Result run(JobContext context) {
+    try (Tokenizer tokenizer = inputs.policy().openTokenizer();
+        NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
+      CausalLm policy = Checkpoint.load(inputs.policy().dir(), manager);
+      CausalLm reference = Checkpoint.load(inputs.policy().dir(), manager);
+      ActorCritic model = actorCritic(policy, manager);
+      RewardFunction reward = customReward;
+      if (reward == null) {
+        OutcomeRewardModel orm = inputs.scheme().needsOrm()
+            ? OutcomeRewardModel.load(spec.ormCheckpoint(), manager) : null;
+        reward = inputs.scheme().create(tokenizer, orm, spec.malformedPenalty(),
+            spec.rollout().batchSize());
+      }
+      return new Run(context, model, reference, reward, tokenizer).run(manager);
+    }
+  }
+
+  private ActorCritic actorCritic(CausalLm policy, NDManager manager) {
+    SeedStream seeds = SeedStream.of(spec.seed(), "ppo");
+    int hidden = policy.config().hiddenSize();
+    return switch (inputs.critic()) {
+      case NONE -> ActorCritic.policyOnly(policy);
+      case SHARED -> new ActorCritic(policy,
+          ScalarHead.create(hidden, manager, seeds.derive("value_head")), null);
+      case SEPARATE -> new ActorCritic(policy,
+          ScalarHead.create(hidden, manager, seeds.derive("value_head")),
+          Checkpoint.load(inputs.policy().dir(), manager));
+    };
+  }
+
+  /** One run in the open run directory. */
+  private final class Run {
+    private final JobContext context;
+    private final ActorCritic model;
+    private final CausalLm reference;
+    private final RewardFunction reward;
+    private final Tokenizer tokenizer;
+    private final int padId;
+    private final PromptFormat format = PromptFormat.zeroShot();
+    private final PolicyCheckpoints checkpoints;
+    private final ShuffledOrder questionOrder;
+    private final int rolloutsPerIteration;
+
+    Run(JobContext context, ActorCritic model, CausalLm reference, RewardFunction reward,
+        Tokenizer tokenizer) {
+      this.context = context;
+      this.model = model;
+      this.reference = reference;
+      this.reward = reward;
+      this.tokenizer = tokenizer;
+      this.padId = Math.max(tokenizer.padId(), 0);
+      this.checkpoints = new PolicyCheckpoints(model, inputs.policy().tokenizerFile(),
+          initialController());
+      this.questionOrder = new ShuffledOrder(ShuffledOrder.mix(spec.seed(), QUESTION_SALT),
+          inputs.questions().size());
+      this.rolloutsPerIteration = spec.questionsPerIteration() * spec.rollout().k();
+    }
+
+    Result run(NDManager manager) {
+      PpoSpec.PolicyLoss loss = spec.loss();
+      PolicyGradientMethod method = inputs.method();
+      context.log().accept(String.format(Locale.ROOT, "%s (%s reward%s) from %s: %d iterations"
+              + " of %d questions × K=%d at T=%s, %d epochs, KL %s β=%s in the %s",
+          method.name(), spec.reward(), method.usesCritic() ? ", " + inputs.critic()
+              .name().toLowerCase(Locale.ROOT) + " critic" : "", spec.checkpoint(),
+          spec.iterations(), spec.questionsPerIteration(), spec.rollout().k(),
+          spec.rollout().temperature(), loss.epochs(), inputs.klEstimator(),
+          spec.kl().coefficient(), spec.kl().placement()));
+      ClippedValueLoss valueLoss = model.hasCritic()
+          ? new ClippedValueLoss(loss.valueClip(), method.aggregation()) : null;
+      boolean klInLoss = spec.kl().inLoss() && spec.kl().coefficient() > 0;
+      PolicyObjective objective = new PolicyObjective(model, spec.rollout().temperature(),
+          new ClippedPolicyLoss(inputs.clip(), method.aggregation()), valueLoss,
+          loss.valueCoefficient(), klInLoss ? inputs.klEstimator() : null,
+          spec.kl().coefficient(), loss.entropyCoefficient(), padId);
+      PolicyUpdatePlan plan = new PolicyUpdatePlan(loss.epochs(),
+          spec.optimization().batchSize(), spec.optimization().microBatchSize(), spec.seed());
+      IterationResult result = RolloutIterations.<PolicySample.Buffer, List<PolicySample>>builder(
+              iterationOptions(), model.parameters(), this::buildBuffer,
+              RolloutIterations.BufferCodec.json(PolicySample.Buffer.class),
+              (buffer, iteration) -> {
+                // The controller as this buffer left it, also when the buffer was read back on
+                // resume: the iteration's checkpoint saves it.
+                checkpoints.setKlCoefficient(buffer.nextKlCoefficient());
+                return plan.updates(buffer.samples(), iteration);
+              }, objective)
+          .runDirectory(context.run())
+          .checkpoints(checkpoints, checkpoints)
+          .progress(Progress.lines(method.name(), spec.iterations(), "iterations",
+              context.log()))
+          .listener(this::afterIteration)
+          .build()
+          .run(manager);
+      CurvePoint last = context.memo(FINAL_EVAL_FILE, CurvePoint.class,
+          () -> context.record().stage("eval", () -> evaluate(result.iterations())));
+      List<CurvePoint> curve = curve(last);
+      context.run().writeJsonLines(CURVE_FILE, curve);
+      Path finalModel = context.run().writeDirectory(PublishedModel.DIR,
+          dir -> Checkpoint.save(model.policy(), dir, inputs.policy().tokenizerFile()));
+      return new Result(result.iterations(), result.iterations() * rolloutsPerIteration,
+          result.stopped(), curve, finalModel);
+    }
+
+    private IterationOptions iterationOptions() {
+      var o = spec.optimization();
+      LearningRateSchedule schedule = new LearningRateSchedule(o.learningRate(),
+          Math.min(o.warmupSteps(), spec.iterations()), spec.iterations(),
+          LearningRateSchedule.Decay.CONSTANT, o.learningRate());
+      AdamW.Config adam = new AdamW.Config(o.adamBeta1(), o.adamBeta2(), 1e-8, o.weightDecay(),
+          false);
+      return new IterationOptions(spec.iterations(), schedule, adam, o.maxGradNorm(),
+          spec.seed());
+    }
+
+    private LoopControl afterIteration(IterationMetrics metrics) {
+      Double kl = metrics.stats().get("kl/reference");
+      if (spec.kl().maxKl() > 0 && kl != null && kl > spec.kl().maxKl()) {
+        context.log().accept(String.format(Locale.ROOT, "stopping after iteration %d: the KL"
+                + " to the reference is %.4f per token, above maxKl %s; its checkpoint is kept",
+            metrics.iteration(), kl, spec.kl().maxKl()));
+        return LoopControl.STOP;
+      }
+      return LoopControl.CONTINUE;
+    }
+
+    /** Iteration n's buffer from the weights after n − 1 iterations. */
+    private RolloutIterations.Buffer<PolicySample.Buffer> buildBuffer(long iteration,
+        NDManager manager) {
+      Statistics statistics = Statistics.NONE;
+      if (spec.evalEvery() > 0 && (iteration - 1) % spec.evalEvery() == 0) {
+        long start = System.nanoTime();
+        CurvePoint point = evaluate(iteration - 1);
+        statistics = statistics.with("eval/maj1", point.maj1())
+            .with("eval/majAtK", point.majAtK()).with("eval/passAtK", point.passAtK())
+            .with("time/eval", seconds(start));
+      }
+      int[] chosen = questionOrder.batch(iteration - 1, spec.questionsPerIteration());
+      List<Problem> problems = new ArrayList<>(chosen.length);
+      for (int index : chosen) {
+        problems.add(inputs.questions().get(index));
+      }
+      long start = System.nanoTime();
+      List<Rollout> rollouts = new Sampler(model.policy(), tokenizer).sample(
+          problems.stream().map(p -> format.prompt(p.question())).toList(), spec.rollout().k(),
+          spec.rollout().sampling(), ShuffledOrder.mix(spec.seed(), iteration), n -> { });
+      rollouts = rollouts.stream().filter(r -> r.tokens().length > 0).toList();
+      double generation = seconds(start);
+      start = System.nanoTime();
+      List<org.reasonrl.reward.TokenRewards> scores = reward.scoreByPrompt(rollouts, problems);
+      double rewardSeconds = seconds(start);
+      start = System.nanoTime();
+      List<TokenizedExample> rows = rollouts.stream()
+          .map(r -> new TokenizedExample(r.promptTokens(), r.tokens())).toList();
+      PolicyScoring.Scored scored = PolicyScoring.score(model, reference, rows,
+          spec.rollout().temperature(), spec.optimization().microBatchSize(), padId, manager);
+      double forward = seconds(start);
+
+      int n = rollouts.size();
+      float[][] rewards = new float[n][];
+      int[] groupIds = new int[n];
+      double scoreSum = 0;
+      int correct = 0;
+      long responseTokens = 0;
+      for (int i = 0; i < n; i++) {
+        rewards[i] = scores.get(i).perToken();
+        groupIds[i] = rollouts.get(i).promptIndex();
+        scoreSum += scores.get(i).total();
+        correct += scores.get(i).correct() ? 1 : 0;
+        responseTokens += rollouts.get(i).tokens().length;
+      }
+      double beta = checkpoints.controller().coefficient();
+      float[][] shaped = rewards;
+      if (!spec.kl().inLoss() && beta > 0) {
+        shaped = org.reasonrl.train.rl.TokenRewards.withKlPenalty(rewards, scored.logprobs(),
+            scored.referenceLogprobs(), inputs.klEstimator(), beta);
+      }
+      float[][] kl = org.reasonrl.train.rl.TokenRewards.perTokenKl(scored.logprobs(),
+          scored.referenceLogprobs(), inputs.klEstimator());
+      double klSum = 0;
+      for (float[] row : kl) {
+        for (float value : row) {
+          klSum += value;
+        }
+      }
+      Groups groups = new Groups(groupIds);
+      PolicyGradientMethod method = inputs.method();
+      Advantages advantages = method.estimator().estimate(new AdvantageBatch(shaped,
+          method.usesCritic() ? scored.values() : null, method.usesGroups() ? groups : null));
+      int[] keep = keptSequences(rewards, groups);
+      List<PolicySample> samples = new ArrayList<>(keep.length);
+      for (int i : keep) {
+        Rollout r = rollouts.get(i);
+        samples.add(new PolicySample(chosen[r.promptIndex()], r.promptIndex(), r.promptTokens(),
+            r.tokens(), scored.logprobs()[i], scored.referenceLogprobs()[i], scored.values()[i],
+            advantages.advantages()[i], advantages.returns()[i], scores.get(i).total(),
+            scores.get(i).correct()));
+      }
+      double sequenceKl = org.reasonrl.train.rl.TokenRewards.meanSequenceKl(scored.logprobs(),
+          scored.referenceLogprobs(), inputs.klEstimator());
+      double nextBeta = checkpoints.controller().update(sequenceKl, n).coefficient();
+      statistics = statistics.with("reward/mean", scoreSum, n)
+          .with("reward/accuracy", correct, n)
+          .with("response/length", responseTokens, n)
+          .with("kl/reference", klSum, responseTokens)
+          .with("kl/coefficient", beta)
+          .with("rollouts", (double) iteration * rolloutsPerIteration)
+          .with("samples/trained", keep.length)
+          .with("time/generation", generation)
+          .with("time/reward", rewardSeconds)
+          .with("time/forward", forward);
+      context.record().recordStage("generation", Duration.ofNanos((long) (generation * 1e9)));
+      return new RolloutIterations.Buffer<>(new PolicySample.Buffer(samples, nextBeta),
+          statistics);
+    }
+
+    /** All sequences, or with dynamic sampling those of groups whose rewards differ. */
+    private int[] keptSequences(float[][] rewards, Groups groups) {
+      int[] all = new int[rewards.length];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = i;
+      }
+      if (!spec.loss().dynamicSampling() || !inputs.method().usesGroups()) {
+        return all;
+      }
+      double[] totals = AdvantageBatch.grouped(rewards, groups).sequenceRewards();
+      int[] informative = DynamicSampling.informativeSequences(totals, groups);
+      // Every group uniform: nothing to learn from; train on all (zero advantages) rather than
+      // skip the iteration, so iterations stay aligned with the rollouts used.
+      return informative.length == 0 ? all : informative;
+    }
+
+    private CurvePoint evaluate(long iteration) {
+      EvalOptions options = EvalOptions.of(spec.eval(), spec.seed(), BOOTSTRAP_RESAMPLES);
+      ExpertIteration.Scores scores = ExpertIteration.Scores.of(new Evaluator(model.policy(),
+          tokenizer, format, null).evaluate(inputs.evalProblems(), options, context.log())
+          .result());
+      CurvePoint point = new CurvePoint(iteration, iteration * rolloutsPerIteration,
+          scores.maj1(), scores.majAtK(), scores.passAtK(), scores.k());
+      context.log().accept(String.format(Locale.ROOT, "eval after %d iterations (%d rollouts):"
+              + " maj@1 %.3f maj@%d %.3f pass@%d %.3f", iteration, point.rollouts(),
+          point.maj1(), point.k(), point.majAtK(), point.k(), point.passAtK()));
+      return point;
+    }
+
+    /** The evaluations recorded in metrics.jsonl, then the final one. */
+    private List<CurvePoint> curve(CurvePoint last) {
+      List<CurvePoint> curve = new ArrayList<>();
+      for (var record : context.run().readMetrics()) {
+        var stats = record.path("stats");
+        if (stats.has("eval/maj1")) {
+          long before = record.path("iteration").asLong() - 1;
+          curve.add(new CurvePoint(before, before * rolloutsPerIteration,
+              stats.path("eval/maj1").asDouble(), stats.path("eval/majAtK").asDouble(),
+              stats.path("eval/passAtK").asDouble(), spec.eval().k()));
+        }
+      }
+      if (curve.isEmpty() || curve.get(curve.size() - 1).iteration() != last.iteration()) {
+        curve.add(last);
+      }
+      return curve;
+    }
+  }
+
+  private KlController initialController() {
+    PpoSpec.KlPenalty kl = spec.kl();
+    return kl.target() > 0 ? KlController.adaptive(kl.coefficient(), kl.target(), kl.horizon())
+        : KlController.fixed(kl.coefficient());
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}
