@@ -397,6 +397,12 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
       double sequenceKl = org.reasonrl.train.rl.TokenRewards.meanSequenceKl(scored.logprobs(),
           scored.referenceLogprobs(), inputs.klEstimator());
       double nextBeta = checkpoints.controller().update(sequenceKl, n).coefficient();
+      if (method.usesCritic()) {
+        // The critic at rollout time against the targets it is about to regress on.
+        statistics = statistics.with("value/explainedVariance",
+            org.reasonrl.train.rl.TokenStatistics.explainedVariance(scored.values(),
+                advantages.returns()));
+      }
       statistics = statistics.with("reward/mean", scoreSum, n)
           .with("reward/accuracy", correct, n)
           .with("response/length", responseTokens, n)

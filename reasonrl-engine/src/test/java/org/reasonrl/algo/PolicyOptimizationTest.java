@@ -87,6 +87,10 @@ class PolicyOptimizationTest {
       stat(records.get(1), name);
     }
     assertEquals(advantage.equals("gae"), records.get(1).path("stats").has("value/loss"));
+    assertEquals(advantage.equals("gae"),
+        records.get(1).path("stats").has("value/explainedVariance"));
+    System.out.printf(java.util.Locale.ROOT, "%s: reward %.3f -> %.3f (last 3), KL %.4f%n",
+        advantage, first, last, stat(records.get(iterations - 1), "kl/reference"));
     assertTrue(Files.isRegularFile(result.finalModel().resolve("config.json")));
     assertTrue(Files.isRegularFile(output.resolve(PolicyOptimization.CURVE_FILE)));
   }
@@ -118,6 +122,23 @@ class PolicyOptimizationTest {
     // up to float rounding; later updates move away from the reference.
     assertTrue(stat(records.get(0), "kl/loss") >= 0);
     assertTrue(stat(records.get(1), "kl/loss") > 0);
+  }
+
+  @Test
+  void aKlAboveMaxKlStopsTheRunKeepingItsCheckpoint() throws Exception {
+    Toy toy = toy();
+    Path output = temp.resolve("max-kl");
+    PpoSpec spec = PpoFixtures.withKl(PpoFixtures.spec(toy.checkpoint(), toy.data(), output,
+        "grpo", 5, 1e-2), new PpoSpec.KlPenalty("k2", 0.05, "reward", 0, 10_000, 1e-9));
+    PolicyOptimization.Result result = new PolicyOptimization(spec, PpoFixtures.evenTokens())
+        .run(line -> { });
+    // Iteration 1 samples from the reference itself (KL 0); iteration 2 from the updated policy.
+    assertTrue(result.stopped());
+    assertEquals(2, result.iterations());
+    assertEquals(2, metrics(output).size());
+    assertTrue(Files.isRegularFile(output.resolve("checkpoint-2/model.safetensors")));
+    assertEquals(result.finalModel(), new PolicyOptimization(spec, PpoFixtures.evenTokens())
+        .run(line -> { }).finalModel());
   }
 
   @Test
