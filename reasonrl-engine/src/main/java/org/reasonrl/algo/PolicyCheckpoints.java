@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.reasonrl.model.Checkpoint;
+import org.reasonrl.model.Lora;
 import org.reasonrl.model.ScalarHead;
 import org.reasonrl.run.Json;
 import org.reasonrl.train.HfCheckpoints;
@@ -17,13 +18,15 @@ import org.reasonrl.train.rl.KlController;
 
 /**
  * Checkpoints of a policy-gradient run: the policy in Hugging Face layout (so every checkpoint
- * is a loadable model), the value head as {@code value_head.safetensors}, a separate critic's
+ * is a loadable model) or, with LoRA, its adapters under {@code adapter/}, the value head as {@code value_head.safetensors}, a separate critic's
  * trunk under {@code critic/}, and the KL controller's coefficient — everything the next
  * iteration depends on. Loading copies into the live model in place.
  */
 final class PolicyCheckpoints implements ModelSaver, ModelLoader {
 
   static final String CRITIC_DIR = "critic";
+  /** With LoRA, a checkpoint holds the adapters (PEFT layout) instead of the frozen base. */
+  static final String ADAPTER_DIR = "adapter";
 
   private final ActorCritic model;
   private final Path tokenizerFile;
@@ -51,7 +54,11 @@ final class PolicyCheckpoints implements ModelSaver, ModelLoader {
 
   @Override
   public void save(Path directory) throws IOException {
-    Checkpoint.save(model.policy(), directory, tokenizerFile);
+    if (Lora.config(model.policy()) != null) {
+      Lora.save(model.policy(), directory.resolve(ADAPTER_DIR));
+    } else {
+      Checkpoint.save(model.policy(), directory, tokenizerFile);
+    }
     if (model.valueHead() != null) {
       model.valueHead().save(directory.resolve(ScalarHead.VALUE_HEAD_FILE));
     }
@@ -64,7 +71,11 @@ final class PolicyCheckpoints implements ModelSaver, ModelLoader {
 
   @Override
   public void load(Path directory) throws IOException {
-    HfCheckpoints.copyInto(model.policy(), directory);
+    if (Lora.config(model.policy()) != null) {
+      Lora.copyAdaptersInto(model.policy(), directory.resolve(ADAPTER_DIR));
+    } else {
+      HfCheckpoints.copyInto(model.policy(), directory);
+    }
     if (model.valueHead() != null) {
       Map<String, Parameter> live = model.valueHead().namedParameters();
       NDManager base = live.get("score.weight").getArray().getManager();

@@ -16,6 +16,7 @@ import org.reasonrl.job.JobContext;
 import org.reasonrl.job.JobDefinition;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
+import org.reasonrl.model.Lora;
 import org.reasonrl.model.ScalarHead;
 import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.reward.RewardFunction;
@@ -54,6 +55,7 @@ import org.reasonrl.train.rl.PolicyObjective;
 import org.reasonrl.train.rl.PolicySample;
 import org.reasonrl.train.rl.PolicyScoring;
 import org.reasonrl.train.rl.PolicyUpdatePlan;
+import org.reasonrl.train.rl.ReferencePolicy;
 
 /**
  * The {@code reasonrl:ppo} job: PPO, GRPO, Dr. GRPO, RLOO and REINFORCE++ on one core. Each
@@ -173,6 +175,17 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
       throw new IllegalArgumentException("the adaptive KL controller steers the KL in the reward;"
           + " with kl placement 'loss' set klTarget to 0");
     }
+    if (spec.lora() != null) {
+      if (spec.lora().dropout() != 0) {
+        throw new IllegalArgumentException("loraDropout must be 0 for ppo (the old log-probs come"
+            + " from a forward without dropout, so the first ratio would not be 1) but was "
+            + spec.lora().dropout());
+      }
+      if (critic == ActorCritic.Critic.SEPARATE) {
+        throw new IllegalArgumentException("critic 'separate' trains a second full model; with"
+            + " LoRA use critic 'shared'");
+      }
+    }
     RewardScheme scheme = null;
     if (customReward == null) {
       scheme = RewardScheme.parse(spec.reward()).checkOrm(spec.ormCheckpoint() != null);
@@ -201,7 +214,13 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
     try (Tokenizer tokenizer = inputs.policy().openTokenizer();
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       CausalLm policy = Checkpoint.load(inputs.policy().dir(), manager);
-      CausalLm reference = Checkpoint.load(inputs.policy().dir(), manager);
+      ReferencePolicy reference;
+      if (spec.lora() != null) {
+        Lora.apply(policy, spec.lora(), manager, SeedStream.of(spec.seed(), "ppo").derive("lora"));
+        reference = ReferencePolicy.baseOf(policy);
+      } else {
+        reference = ReferencePolicy.copy(Checkpoint.load(inputs.policy().dir(), manager));
+      }
       ActorCritic model = actorCritic(policy, manager);
       RewardFunction reward = customReward;
       if (reward == null) {
@@ -231,7 +250,7 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
   private final class Run {
     private final JobContext context;
     private final ActorCritic model;
-    private final CausalLm reference;
+    private final ReferencePolicy reference;
     private final RewardFunction reward;
     private final Tokenizer tokenizer;
     private final int padId;
@@ -240,7 +259,7 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
     private final ShuffledOrder questionOrder;
     private final int rolloutsPerIteration;
 
-    Run(JobContext context, ActorCritic model, CausalLm reference, RewardFunction reward,
+    Run(JobContext context, ActorCritic model, ReferencePolicy reference, RewardFunction reward,
         Tokenizer tokenizer) {
       this.context = context;
       this.model = model;
@@ -294,6 +313,10 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
           () -> context.record().stage("eval", () -> evaluate(result.iterations())));
       List<CurvePoint> curve = curve(last);
       context.run().writeJsonLines(CURVE_FILE, curve);
+      if (Lora.config(model.policy()) != null) {
+        // Published merged, as a plain model; the adapters stay in the last checkpoint.
+        Lora.merge(model.policy());
+      }
       Path finalModel = context.run().writeDirectory(PublishedModel.DIR,
           dir -> Checkpoint.save(model.policy(), dir, inputs.policy().tokenizerFile()));
       return new Result(result.iterations(), result.iterations() * rolloutsPerIteration,

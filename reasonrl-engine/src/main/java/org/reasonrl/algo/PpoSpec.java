@@ -2,6 +2,7 @@ package org.reasonrl.algo;
 
 import java.nio.file.Path;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.model.LoraConfig;
 import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.train.Optimization;
 
@@ -35,13 +36,16 @@ import org.reasonrl.train.Optimization;
  * @param evalDataset the evaluation problems (split {@code test})
  * @param evalProblems evaluate on the first N problems (0 = all)
  * @param eval evaluation sampling: maj@1 greedy, maj@K and pass@K from K samples
+ * @param lora train LoRA adapters on the frozen policy instead of all its weights; the
+ *     reference is then the policy with its adapters bypassed (no second copy). Dropout must be
+ *     0 (the old log-probs come from a forward without it). {@code null}: full fine-tuning
  * @param seed question order, sampling, minibatch shuffles, critic initialisation
  */
 public record PpoSpec(Path checkpoint, DatasetSpec dataset, int maxQuestions, Path output,
     String advantage, String reward, Path ormCheckpoint, double malformedPenalty,
     int iterations, int questionsPerIteration, RolloutSpec rollout, PolicyLoss loss,
     KlPenalty kl, Optimization optimization, int evalEvery, DatasetSpec evalDataset,
-    int evalProblems, RolloutSpec eval, long seed) {
+    int evalProblems, RolloutSpec eval, LoraConfig lora, long seed) {
 
   /**
    * The objective. Every value is checked before any work ({@link PolicyOptimization#validate}).
@@ -146,6 +150,6 @@ public record PpoSpec(Path checkpoint, DatasetSpec dataset, int maxQuestions, Pa
     return new PpoSpec(checkpoint, DatasetSpec.synthetic("train"), 0, output, "gae", "sparse",
         null, 0, 40, 64, RolloutSpec.of(4, 0.7, 120, 128), PolicyLoss.defaults(),
         KlPenalty.defaults(), new Optimization(40, 64, 32, 1e-5, 0, 0.0, 1.0, 1, 1), 10,
-        DatasetSpec.synthetic("test"), 1000, RolloutSpec.of(4, 0.7, 120, 128), 42);
+        DatasetSpec.synthetic("test"), 1000, RolloutSpec.of(4, 0.7, 120, 128), null, 42);
   }
 }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.reasonrl.runtime.SeedStream;
 
 /**
@@ -62,6 +63,20 @@ public final class Lora {
         projection.seedDropout(seeds.derive(name));
       }
     });
+  }
+
+  /**
+   * Runs {@code work} with every adapter bypassed, so the model computes its frozen base: the
+   * reference policy of RL with LoRA, without a second copy of the model. Not for concurrent
+   * use of the same model from several threads.
+   */
+  public static <T> T withoutAdapters(CausalLm model, Supplier<T> work) {
+    model.projections().values().forEach(p -> p.bypassAdapter(true));
+    try {
+      return work.get();
+    } finally {
+      model.projections().values().forEach(p -> p.bypassAdapter(false));
+    }
   }
 
   /** The adapter config in use, or {@code null} if the model has no adapters. */
@@ -166,6 +181,36 @@ public final class Lora {
       parameters.get(name).setArray(file.read(PEFT_PREFIX + name, manager));
     }
     model.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+  }
+
+  /**
+   * Overwrites the live adapters of {@code model}, in place (an optimizer's references stay
+   * valid), with those saved in {@code dir} by {@link #save}: resuming an adapter-only run.
+   */
+  public static void copyAdaptersInto(CausalLm model, Path dir) {
+    LoraConfig live = model.loraConfig();
+    if (live == null) {
+      throw new IllegalStateException("model has no LoRA adapters to load into");
+    }
+    LoraConfig saved = readConfig(dir);
+    if (!saved.equals(live)) {
+      throw new CheckpointException(dir + " holds adapters " + saved + " but the model has "
+          + live);
+    }
+    Safetensors file = Safetensors.open(dir.resolve(ADAPTER_WEIGHTS));
+    model.namedParameters().forEach((name, p) -> {
+      if (name.contains(".lora_")) {
+        NDArray target = p.getArray();
+        try (NDManager scope = target.getManager().newSubManager()) {
+          NDArray source = file.read(PEFT_PREFIX + name, scope);
+          if (!source.getShape().equals(target.getShape())) {
+            throw new CheckpointException(dir + ": adapter " + name + " is " + source.getShape()
+                + " but the model's is " + target.getShape());
+          }
+          target.set(source.toByteBuffer());
+        }
+      }
+    });
   }
 
   private static void addAdapters(CausalLm model, LoraConfig config) {

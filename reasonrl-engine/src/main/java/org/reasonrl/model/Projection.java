@@ -27,6 +27,7 @@ public final class Projection extends LlamaBlock {
   private float loraScale;
   private float loraDropout;
   private SeedStream dropoutDraws;
+  private boolean adapterBypassed;
 
   Projection(int inFeatures, int outFeatures) {
     this.inFeatures = inFeatures;
@@ -65,7 +66,7 @@ public final class Projection extends LlamaBlock {
   NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray w = ps.getValue(weight, x.getDevice(), training);
     NDArray y = Linear.linear(x, w).head();
-    if (loraA == null) {
+    if (loraA == null || adapterBypassed) {
       return y;
     }
     NDArray a = ps.getValue(loraA, x.getDevice(), training);
@@ -87,6 +88,11 @@ public final class Projection extends LlamaBlock {
       mask[i] = dropoutDraws.nextDouble() < loraDropout ? 0 : kept;
     }
     return x.mul(x.getManager().create(mask, x.getShape()).toType(x.getDataType(), false));
+  }
+
+  /** While set, {@link #apply} is the base map alone ({@link Lora#withoutAdapters}). */
+  void bypassAdapter(boolean bypassed) {
+    adapterBypassed = bypassed;
   }
 
   /** Where this adapter's dropout masks come from from now on. */

@@ -19,6 +19,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.job.SpecMismatchException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.util.Map;
+import org.reasonrl.model.Checkpoint;
+import org.reasonrl.model.LoraConfig;
 import org.reasonrl.model.ScalarHead;
 import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.run.RunDirectory;
@@ -107,6 +112,42 @@ class PolicyOptimizationTest {
     assertTrue(Files.isRegularFile(checkpoint.resolve(ScalarHead.VALUE_HEAD_FILE)));
     assertTrue(Files.isRegularFile(checkpoint.resolve("critic/config.json")));
     assertTrue(Files.isRegularFile(checkpoint.resolve(PolicyOptimization.KL_STATE_FILE)));
+  }
+
+  /**
+   * With LoRA the reference is the policy with its adapters bypassed: zero-initialised B makes
+   * the first batch's KL exactly 0 without a second model; the adapters then move the policy,
+   * the base stays frozen, and the published model is the merged one.
+   */
+  @Test
+  void loraTrainsAdaptersAgainstTheBypassedBase() throws Exception {
+    Toy toy = toy();
+    Path output = temp.resolve("lora");
+    PpoSpec plain = PpoFixtures.spec(toy.checkpoint(), toy.data(), output, "grpo", 3, 1e-2);
+    PpoSpec spec = new PpoSpec(plain.checkpoint(), plain.dataset(), 0, output, "grpo",
+        plain.reward(), null, 0, 3, 8, plain.rollout(), plain.loss(), plain.kl(),
+        plain.optimization(), 0, plain.evalDataset(), 4, plain.eval(),
+        new LoraConfig(4, 8, 0, List.of("q_proj", "v_proj")), 5);
+    PolicyOptimization.Result result = new PolicyOptimization(spec, PpoFixtures.evenTokens())
+        .run(line -> { });
+    List<JsonNode> records = metrics(output);
+    assertEquals(0.0, stat(records.get(0), "kl/reference"));
+    assertTrue(stat(records.get(2), "kl/reference") != 0, records.get(2).toString());
+    Path last = output.resolve("checkpoint-3");
+    assertTrue(Files.isRegularFile(last.resolve("adapter/adapter_model.safetensors")));
+    assertFalse(Files.exists(last.resolve("model.safetensors")));
+    try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
+      Map<String, Parameter> base = Checkpoint.load(toy.checkpoint(), manager).namedParameters();
+      Map<String, Parameter> published = Checkpoint.load(result.finalModel(), manager)
+          .namedParameters();
+      assertEquals(base.keySet(), published.keySet());
+      for (String name : base.keySet()) {
+        boolean adapted = name.endsWith("q_proj.weight") || name.endsWith("v_proj.weight");
+        boolean same = java.util.Arrays.equals(base.get(name).getArray().toFloatArray(),
+            published.get(name).getArray().toFloatArray());
+        assertEquals(!adapted, same, name);
+      }
+    }
   }
 
   @Test
@@ -207,21 +248,21 @@ class PolicyOptimizationTest {
     return new PpoSpec(s.checkpoint(), s.dataset(), s.maxQuestions(), s.output(), s.advantage(),
         reward, s.ormCheckpoint(), s.malformedPenalty(), s.iterations(),
         s.questionsPerIteration(), s.rollout(), s.loss(), s.kl(), s.optimization(), s.evalEvery(),
-        s.evalDataset(), s.evalProblems(), s.eval(), s.seed());
+        s.evalDataset(), s.evalProblems(), s.eval(), s.lora(), s.seed());
   }
 
   private static PpoSpec withAdvantage(PpoSpec s, String advantage) {
     return new PpoSpec(s.checkpoint(), s.dataset(), s.maxQuestions(), s.output(), advantage,
         s.reward(), s.ormCheckpoint(), s.malformedPenalty(), s.iterations(),
         s.questionsPerIteration(), s.rollout(), s.loss(), s.kl(), s.optimization(), s.evalEvery(),
-        s.evalDataset(), s.evalProblems(), s.eval(), s.seed());
+        s.evalDataset(), s.evalProblems(), s.eval(), s.lora(), s.seed());
   }
 
   private static PpoSpec withRollout(PpoSpec s, RolloutSpec rollout) {
     return new PpoSpec(s.checkpoint(), s.dataset(), s.maxQuestions(), s.output(), s.advantage(),
         s.reward(), s.ormCheckpoint(), s.malformedPenalty(), s.iterations(),
         s.questionsPerIteration(), rollout, s.loss(), s.kl(), s.optimization(), s.evalEvery(),
-        s.evalDataset(), s.evalProblems(), s.eval(), s.seed());
+        s.evalDataset(), s.evalProblems(), s.eval(), s.lora(), s.seed());
   }
 
   /** Unused optimisation import guard: the spec pins steps to iterations. */

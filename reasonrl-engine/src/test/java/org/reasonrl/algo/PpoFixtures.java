@@ -51,20 +51,20 @@ final class PpoFixtures {
         new PpoSpec.PolicyLoss(2, 0.2, 0.2, "", "shared", 0.2, 0.5, 0.0, 1.0, 0.95, false),
         new PpoSpec.KlPenalty("k1", 0.05, "reward", 0, 10_000, 0),
         new Optimization(iterations, 16, 16, learningRate, 0, 0.0, 1.0, 1, 1), 0,
-        data.withSplit("test"), 4, RolloutSpec.of(2, 1.0, 8, 32), 5);
+        data.withSplit("test"), 4, RolloutSpec.of(2, 1.0, 8, 32), null, 5);
   }
 
   static PpoSpec withLoss(PpoSpec s, PpoSpec.PolicyLoss loss) {
     return new PpoSpec(s.checkpoint(), s.dataset(), s.maxQuestions(), s.output(), s.advantage(),
         s.reward(), s.ormCheckpoint(), s.malformedPenalty(), s.iterations(),
         s.questionsPerIteration(), s.rollout(), loss, s.kl(), s.optimization(), s.evalEvery(),
-        s.evalDataset(), s.evalProblems(), s.eval(), s.seed());
+        s.evalDataset(), s.evalProblems(), s.eval(), s.lora(), s.seed());
   }
 
   static PpoSpec withKl(PpoSpec s, PpoSpec.KlPenalty kl) {
     return new PpoSpec(s.checkpoint(), s.dataset(), s.maxQuestions(), s.output(), s.advantage(),
         s.reward(), s.ormCheckpoint(), s.malformedPenalty(), s.iterations(),
         s.questionsPerIteration(), s.rollout(), s.loss(), kl, s.optimization(), s.evalEvery(),
-        s.evalDataset(), s.evalProblems(), s.eval(), s.seed());
+        s.evalDataset(), s.evalProblems(), s.eval(), s.lora(), s.seed());
   }
 }

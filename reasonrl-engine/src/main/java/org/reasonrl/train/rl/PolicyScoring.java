@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
-import org.reasonrl.model.CausalLm;
 import org.reasonrl.train.SequenceBatch;
 import org.reasonrl.train.TokenizedExample;
 
@@ -31,7 +30,7 @@ public final class PolicyScoring {
    * @param reference the frozen reference policy
    * @param microBatch sequences per forward pass
    */
-  public static Scored score(ActorCritic model, CausalLm reference, List<TokenizedExample> rows,
+  public static Scored score(ActorCritic model, ReferencePolicy reference, List<TokenizedExample> rows,
       double temperature, int microBatch, int padId, NDManager manager) {
     int n = rows.size();
     float[][] logprobs = new float[n][];
@@ -55,7 +54,7 @@ public final class PolicyScoring {
         ActorCritic.Output out = model.forward(ps, inputs, attention, false);
         float[][] policy = Ragged.gathered(TemperedLogProbs.of(out.logits(), targets,
             temperature), offsets, lengths);
-        NDArray referenceLogits = reference.forward(ps, inputs, attention, null, false).logits();
+        NDArray referenceLogits = reference.logits(ps, inputs, attention);
         float[][] ref = Ragged.gathered(TemperedLogProbs.of(referenceLogits, targets,
             temperature), offsets, lengths);
         float[][] value = out.values() == null ? null

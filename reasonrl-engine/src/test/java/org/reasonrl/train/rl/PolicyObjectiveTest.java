@@ -69,7 +69,8 @@ class PolicyObjectiveTest {
   @Test
   void scoringMatchesAnUnpaddedForwardAndGivesTheReferenceIdenticalLogProbs() {
     for (int micro : new int[] {1, 2}) {
-      PolicyScoring.Scored scored = PolicyScoring.score(ActorCritic.policyOnly(model), model,
+      PolicyScoring.Scored scored = PolicyScoring.score(ActorCritic.policyOnly(model),
+          ReferencePolicy.copy(model),
           ROWS, T, micro, 0, manager);
       for (int b = 0; b < ROWS.size(); b++) {
         assertArrayEquals(direct(ROWS.get(b)), scored.logprobs()[b], 1e-5f, "row " + b);
@@ -82,7 +83,8 @@ class PolicyObjectiveTest {
 
   @Test
   void theFirstUpdateHasRatioOneSoTheLossIsMinusTheAggregatedAdvantage() {
-    PolicyScoring.Scored scored = PolicyScoring.score(ActorCritic.policyOnly(model), model,
+    PolicyScoring.Scored scored = PolicyScoring.score(ActorCritic.policyOnly(model),
+          ReferencePolicy.copy(model),
         ROWS, T, 2, 0, manager);
     float[][] advantages = {{2, 2}, {-1, -1, -1}};
     List<PolicySample> samples = List.of(sample(0, scored, advantages[0]),
