@@ -38,13 +38,10 @@ import org.reasonrl.train.ShuffledOrder;
 import org.reasonrl.train.Statistics;
 import org.reasonrl.train.TokenizedExample;
 import org.reasonrl.train.rl.ActorCritic;
-import org.reasonrl.train.rl.AdvantageBatch;
-import org.reasonrl.train.rl.Advantages;
+import org.reasonrl.train.rl.BufferAssembly;
 import org.reasonrl.train.rl.ClipRange;
 import org.reasonrl.train.rl.ClippedPolicyLoss;
 import org.reasonrl.train.rl.ClippedValueLoss;
-import org.reasonrl.train.rl.DynamicSampling;
-import org.reasonrl.train.rl.Groups;
 import org.reasonrl.train.rl.KlController;
 import org.reasonrl.train.rl.KlEstimator;
 import org.reasonrl.train.rl.LossAggregation;
@@ -258,6 +255,7 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
     private final PolicyCheckpoints checkpoints;
     private final ShuffledOrder questionOrder;
     private final int rolloutsPerIteration;
+    private final BufferAssembly assembly;
 
     Run(JobContext context, ActorCritic model, ReferencePolicy reference, RewardFunction reward,
         Tokenizer tokenizer) {
@@ -272,6 +270,8 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
       this.questionOrder = new ShuffledOrder(ShuffledOrder.mix(spec.seed(), QUESTION_SALT),
           inputs.questions().size());
       this.rolloutsPerIteration = spec.questionsPerIteration() * spec.rollout().k();
+      this.assembly = new BufferAssembly(inputs.method(), inputs.klEstimator(),
+          !spec.kl().inLoss(), spec.loss().dynamicSampling());
     }
 
     Result run(NDManager manager) {
@@ -377,84 +377,24 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
           spec.rollout().temperature(), spec.optimization().microBatchSize(), padId, manager);
       double forward = seconds(start);
 
-      int n = rollouts.size();
-      float[][] rewards = new float[n][];
-      int[] groupIds = new int[n];
-      double scoreSum = 0;
-      int correct = 0;
-      long responseTokens = 0;
-      for (int i = 0; i < n; i++) {
-        rewards[i] = scores.get(i).perToken();
-        groupIds[i] = rollouts.get(i).promptIndex();
-        scoreSum += scores.get(i).total();
-        correct += scores.get(i).correct() ? 1 : 0;
-        responseTokens += rollouts.get(i).tokens().length;
-      }
-      double beta = checkpoints.controller().coefficient();
-      float[][] shaped = rewards;
-      if (!spec.kl().inLoss() && beta > 0) {
-        shaped = org.reasonrl.train.rl.TokenRewards.withKlPenalty(rewards, scored.logprobs(),
-            scored.referenceLogprobs(), inputs.klEstimator(), beta);
-      }
-      float[][] kl = org.reasonrl.train.rl.TokenRewards.perTokenKl(scored.logprobs(),
-          scored.referenceLogprobs(), inputs.klEstimator());
-      double klSum = 0;
-      for (float[] row : kl) {
-        for (float value : row) {
-          klSum += value;
-        }
-      }
-      Groups groups = new Groups(groupIds);
-      PolicyGradientMethod method = inputs.method();
-      Advantages advantages = method.estimator().estimate(new AdvantageBatch(shaped,
-          method.usesCritic() ? scored.values() : null, method.usesGroups() ? groups : null));
-      int[] keep = keptSequences(rewards, groups);
-      List<PolicySample> samples = new ArrayList<>(keep.length);
-      for (int i : keep) {
+      List<BufferAssembly.Response> responses = new ArrayList<>(rollouts.size());
+      for (int i = 0; i < rollouts.size(); i++) {
         Rollout r = rollouts.get(i);
-        samples.add(new PolicySample(chosen[r.promptIndex()], r.promptIndex(), r.promptTokens(),
-            r.tokens(), scored.logprobs()[i], scored.referenceLogprobs()[i], scored.values()[i],
-            advantages.advantages()[i], advantages.returns()[i], scores.get(i).total(),
-            scores.get(i).correct()));
+        responses.add(new BufferAssembly.Response(chosen[r.promptIndex()], r.promptIndex(),
+            r.promptTokens(), r.tokens(), scores.get(i).perToken(), scores.get(i).correct()));
       }
-      double sequenceKl = org.reasonrl.train.rl.TokenRewards.meanSequenceKl(scored.logprobs(),
-          scored.referenceLogprobs(), inputs.klEstimator());
-      double nextBeta = checkpoints.controller().update(sequenceKl, n).coefficient();
-      if (method.usesCritic()) {
-        // The critic at rollout time against the targets it is about to regress on.
-        statistics = statistics.with("value/explainedVariance",
-            org.reasonrl.train.rl.TokenStatistics.explainedVariance(scored.values(),
-                advantages.returns()));
-      }
-      statistics = statistics.with("reward/mean", scoreSum, n)
-          .with("reward/accuracy", correct, n)
-          .with("response/length", responseTokens, n)
-          .with("kl/reference", klSum, responseTokens)
-          .with("kl/coefficient", beta)
+      BufferAssembly.Assembled assembled = assembly.assemble(responses, scored,
+          checkpoints.controller().coefficient());
+      double nextBeta = checkpoints.controller().update(assembled.sequenceKl(), rollouts.size())
+          .coefficient();
+      statistics = statistics.disjointUnion(assembled.statistics())
           .with("rollouts", (double) iteration * rolloutsPerIteration)
-          .with("samples/trained", keep.length)
           .with("time/generation", generation)
           .with("time/reward", rewardSeconds)
           .with("time/forward", forward);
       context.record().recordStage("generation", Duration.ofNanos((long) (generation * 1e9)));
-      return new RolloutIterations.Buffer<>(new PolicySample.Buffer(samples, nextBeta),
-          statistics);
-    }
-
-    /** All sequences, or with dynamic sampling those of groups whose rewards differ. */
-    private int[] keptSequences(float[][] rewards, Groups groups) {
-      int[] all = new int[rewards.length];
-      for (int i = 0; i < all.length; i++) {
-        all[i] = i;
-      }
-      if (!spec.loss().dynamicSampling() || !inputs.method().usesGroups()) {
-        return all;
-      }
-      double[] totals = AdvantageBatch.grouped(rewards, groups).sequenceRewards();
-      int[] informative = DynamicSampling.informativeSequences(totals, groups);
-      // Every group uniform: nothing to learn from; train on all (zero advantages) rather than
-      // skip the iteration, so iterations stay aligned with the rollouts used.
-      return informative.length == 0 ? all : informative;
+      return new RolloutIterations.Buffer<>(new PolicySample.Buffer(assembled.samples(),
+          nextBeta), statistics);
     }
 
     private CurvePoint evaluate(long iteration) {

@@ -127,7 +127,7 @@ public final class ModelBenchmark {
    * Median training tokens/s and, sampled between the same steps, the median matmul FLOP/s: on a
    * machine whose load changes by the minute, only interleaved samples make a fair ratio.
    */
-  private static double[] trainingTokensPerSecond(CausalLm model, NDManager manager) {
+  static double[] trainingTokensPerSecond(CausalLm model, NDManager manager) {
     List<Double> peaks = new ArrayList<>();
     Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
     List<Double> seconds = new ArrayList<>();
@@ -176,7 +176,7 @@ public final class ModelBenchmark {
     return 2.0 * n * n * n / median(seconds);
   }
 
-  private static double forwardTokensPerSecond(CausalLm model, NDManager manager) {
+  static double forwardTokensPerSecond(CausalLm model, NDManager manager) {
     List<Double> seconds = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       try (NDManager step = manager.newSubManager()) {
@@ -229,7 +229,7 @@ public final class ModelBenchmark {
     }
   }
 
-  private static double median(List<Double> values) {
+  static double median(List<Double> values) {
     List<Double> sorted = new ArrayList<>(values);
     sorted.sort(Double::compare);
     int n = sorted.size();
