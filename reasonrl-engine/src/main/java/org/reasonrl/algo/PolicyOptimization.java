@@ -306,6 +306,11 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
           .checkpoints(checkpoints, checkpoints)
           .progress(Progress.lines(method.name(), spec.iterations(), "iterations",
               context.log()))
+          .progressDetail(m -> String.format(Locale.ROOT, "reward %.3f accuracy %.3f KL %.4f"
+              + " length %.0f", m.stats().getOrDefault("reward/mean", Double.NaN),
+              m.stats().getOrDefault("reward/accuracy", Double.NaN),
+              m.stats().getOrDefault("kl/reference", Double.NaN),
+              m.stats().getOrDefault("response/length", Double.NaN)))
           .listener(this::afterIteration)
           .build()
           .run(manager);

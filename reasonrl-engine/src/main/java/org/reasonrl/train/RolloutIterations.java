@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -72,6 +73,7 @@ public final class RolloutIterations<R, B> {
   private final ModelLoader loader;
   private final Progress progress;
   private final IterationListener listener;
+  private final Function<IterationMetrics, String> progressDetail;
 
   /**
    * A built buffer and what it measured (mean reward, response length, generation time, …); the
@@ -151,6 +153,9 @@ public final class RolloutIterations<R, B> {
     this.progress = b.progress != null ? b.progress
         : Progress.console("rl", options.iterations(), "iterations");
     this.listener = b.listener != null ? b.listener : metrics -> LoopControl.CONTINUE;
+    this.progressDetail = b.progressDetail != null ? b.progressDetail
+        : metrics -> String.format(Locale.ROOT, "loss %.4f lr %.2e", metrics.loss(),
+            metrics.lr());
   }
 
   /**
@@ -256,8 +261,7 @@ public final class RolloutIterations<R, B> {
         // Only now is the buffer spent: a kill before this line resumes from the new checkpoint
         // and deletes it then.
         deleteRecursively(bufferDir(iteration));
-        progress.update(iteration, String.format(Locale.ROOT, "loss %.4f lr %.2e",
-            metrics.loss(), metrics.lr()));
+        progress.update(iteration, progressDetail.apply(metrics));
         if (listener.afterIteration(metrics) == LoopControl.STOP) {
           LoopCheckpoints.rewriteState(lastCheckpoint, state.asStopped());
           return new IterationResult(iteration, optimizerSteps, lastLoss, resumedFrom,
@@ -350,6 +354,7 @@ public final class RolloutIterations<R, B> {
     private ModelLoader loader;
     private Progress progress;
     private IterationListener listener;
+    private Function<IterationMetrics, String> progressDetail;
 
     private Builder(IterationOptions options, ParameterList parameters, BufferBuilder<R> builder,
         BufferCodec<R> codec, UpdatePlan<R, B> plan, Objective<B> objective) {
@@ -376,6 +381,12 @@ public final class RolloutIterations<R, B> {
     /** Default: console progress labelled "rl", counting iterations. */
     public Builder<R, B> progress(Progress progress) {
       this.progress = progress;
+      return this;
+    }
+
+    /** What each iteration's progress line says after the count; default loss and lr. */
+    public Builder<R, B> progressDetail(Function<IterationMetrics, String> detail) {
+      this.progressDetail = detail;
       return this;
     }
 
