@@ -24,10 +24,11 @@ import org.reasonrl.train.Optimization;
  * the final policy in {@code <output>/model}. Every iteration ends in a checkpoint: rerunning with
  * the same output resumes.
  *
- * <p>Every parameter left unset takes {@code PpoSpec.defaults}. The training parameters read per
- * iteration: {@code steps} does not apply (the optimizer schedule has one step per iteration,
- * {@code iterations}), nor do {@code logEvery} and {@code checkpointEvery} (every iteration is
- * logged and checkpointed); {@code warmupSteps} counts iterations and the learning rate is
+ * <p>Every parameter left unset takes {@code PpoSpec.defaults} (given in parentheses below). The
+ * training parameters apply per iteration: {@code steps} does not apply (the optimizer schedule
+ * has one step per iteration, {@code iterations}), nor do {@code logEvery} and
+ * {@code checkpointEvery} (every iteration is logged and checkpointed), and a value set for them
+ * is ignored with a warning; {@code warmupSteps} counts iterations and the learning rate is
  * constant after it; {@code batchSize} is the minibatch in sequences and {@code microBatchSize}
  * the sequences per forward pass. The sampling parameters are the rollouts' ({@code temperature}
  * is also the one the ratio, the KL and the entropy are taken at); the evaluation samples with
@@ -51,7 +52,7 @@ public class PpoMojo extends AbstractTrainingMojo {
   @Parameter(property = "reasonrl.ormCheckpoint")
   private File ormCheckpoint;
 
-  /** The sparse and dense rewards' reward for a response without an extractable answer (0). */
+  /** Subtracted by the sparse and dense rewards when no answer can be extracted (>= 0; 0). */
   @Parameter(property = "reasonrl.malformedPenalty")
   private Double malformedPenalty;
 

@@ -82,7 +82,7 @@ class GoalSpecsTest {
     Map<String, Object> values = new HashMap<>(Map.ofEntries(
         Map.entry("checkpoint", checkpoint().toFile()), Map.entry("advantage", "grpo"),
         Map.entry("reward", "orm-dense"), Map.entry("ormCheckpoint", orm),
-        Map.entry("malformedPenalty", "-0.5"), Map.entry("iterations", "12"),
+        Map.entry("malformedPenalty", "0.5"), Map.entry("iterations", "12"),
         Map.entry("questionsPerIteration", "8"), Map.entry("maxQuestions", "100"),
         Map.entry("epochs", "2"), Map.entry("clip", "0.1"), Map.entry("clipHigh", "0.28"),
         Map.entry("lossAggregation", "seq-sum-norm"), Map.entry("critic", "separate"),
@@ -95,7 +95,7 @@ class GoalSpecsTest {
         "evalTemperature", "0.9", "evalDataset", "svamp",
         "evalDatasetPath", target.resolve("SVAMP.json").toFile()));
     PpoSpec ppo = ConfiguredMojos.configure(PpoMojo.class, target, values).spec();
-    assertEquals(List.of("grpo", "orm-dense", orm.toPath(), -0.5, 12, 8, 100),
+    assertEquals(List.of("grpo", "orm-dense", orm.toPath(), 0.5, 12, 8, 100),
         List.of(ppo.advantage(), ppo.reward(), ppo.ormCheckpoint(), ppo.malformedPenalty(),
             ppo.iterations(), ppo.questionsPerIteration(), ppo.maxQuestions()));
     assertEquals(new PpoSpec.PolicyLoss(2, 0.1, 0.28, "seq-sum-norm", "separate", 0.3, 0.25,
