@@ -11,7 +11,7 @@ public abstract class AbstractPolicyMojo extends AbstractRunMojo {
   /**
    * The policy, a Hugging Face checkpoint directory with its tokenizer.json: the model
    * {@code sft} fine-tunes, π_0 of {@code ei}, the sampler and backbone of {@code orm}, the
-   * model {@code eval} evaluates.
+   * starting policy and KL reference of {@code ppo}, the model {@code eval} evaluates.
    */
   @Parameter(property = "reasonrl.checkpoint", required = true)
   private File checkpoint;

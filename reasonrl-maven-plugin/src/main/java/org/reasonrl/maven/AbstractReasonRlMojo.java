@@ -15,7 +15,7 @@ import org.reasonrl.job.JobRunner;
  * <p>The families, each adding its parameters once: this class ({@code report}) →
  * {@link AbstractEngineMojo} ({@code info}) → {@link AbstractRunMojo} ({@code pretrain}) →
  * {@link AbstractPolicyMojo} → {@link AbstractSamplingMojo} ({@code eval}) →
- * {@link AbstractTrainingMojo} ({@code sft}, {@code ei}, {@code orm}).
+ * {@link AbstractTrainingMojo} ({@code sft}, {@code ei}, {@code orm}, {@code ppo}).
  */
 public abstract class AbstractReasonRlMojo extends AbstractMojo {
 

@@ -5,15 +5,16 @@ import org.reasonrl.rollout.RolloutSpec;
 
 /**
  * Goals that sample solutions from the policy. A parameter left unset takes the goal's default,
- * which is its engine spec's ({@code defaults}): K 4 for sft and ei, 8 for orm and eval;
- * temperature 0.7; 120 new tokens and 128 rows for sft and ei, 160 and 64 for orm and eval.
+ * which is its engine spec's ({@code defaults}): K 4 for sft, ei and ppo, 8 for orm and eval;
+ * temperature 0.7; 120 new tokens and 128 rows for sft, ei and ppo, 160 and 64 for orm and eval.
  */
 public abstract class AbstractSamplingMojo extends AbstractPolicyMojo {
 
   /**
    * K, samples per question: per validation problem ({@code sft}, for pass@K and maj@K), per
    * training question and round ({@code ei}), per training question ({@code orm}, also the K of
-   * rerank@K), of maj@K, rerank@K and pass@K ({@code eval}).
+   * rerank@K), per training question and iteration ({@code ppo}, a group of the group methods),
+   * of maj@K, rerank@K and pass@K ({@code eval}).
    */
   @Parameter(property = "reasonrl.k")
   private Integer k;

@@ -10,7 +10,10 @@ import org.reasonrl.train.Optimization;
  */
 public abstract class AbstractTrainingMojo extends AbstractSamplingMojo {
 
-  /** Optimizer steps (for {@code ei}: per round; for {@code sft}: the most). */
+  /**
+   * Optimizer steps (for {@code ei}: per round; for {@code sft}: the most; {@code ppo} takes one
+   * schedule step per iteration instead).
+   */
   @Parameter(property = "reasonrl.steps")
   private Long steps;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.algo.EiSpec;
 import org.reasonrl.algo.EvalSpec;
 import org.reasonrl.algo.OrmSpec;
+import org.reasonrl.algo.PpoSpec;
 import org.reasonrl.algo.PretrainSpec;
 import org.reasonrl.algo.SftSpec;
 import org.reasonrl.data.DatasetSpec;
@@ -50,6 +52,8 @@ class GoalSpecsTest {
         ConfiguredMojos.configure(OrmMojo.class, target, withCheckpoint()).spec());
     assertEquals(EvalSpec.defaults(checkpoint(), output("eval")),
         ConfiguredMojos.configure(EvalMojo.class, target, withCheckpoint()).spec());
+    assertEquals(PpoSpec.defaults(checkpoint(), output("ppo")),
+        ConfiguredMojos.configure(PpoMojo.class, target, withCheckpoint()).spec());
   }
 
   @Test
@@ -67,6 +71,69 @@ class GoalSpecsTest {
     assertEquals(List.of(3, 3, 1.1, 50, 7), List.of(eval.options().k(),
         eval.options().samples(), eval.options().temperature(), eval.options().maxNewTokens(),
         eval.options().batchSize()));
+    PpoSpec ppo = ConfiguredMojos.configure(PpoMojo.class, target, sampling).spec();
+    assertEquals(new RolloutSpec(3, 1.1, 1.0, 50, 7), ppo.rollout());
+    assertEquals(List.of(50, 7), List.of(ppo.eval().maxNewTokens(), ppo.eval().batchSize()));
+  }
+
+  @Test
+  void everyPpoParameterLandsInItsSpec() {
+    File orm = target.resolve("orm/model").toFile();
+    Map<String, Object> values = new HashMap<>(Map.ofEntries(
+        Map.entry("checkpoint", checkpoint().toFile()), Map.entry("advantage", "grpo"),
+        Map.entry("reward", "orm-dense"), Map.entry("ormCheckpoint", orm),
+        Map.entry("malformedPenalty", "0.5"), Map.entry("iterations", "12"),
+        Map.entry("questionsPerIteration", "8"), Map.entry("maxQuestions", "100"),
+        Map.entry("epochs", "2"), Map.entry("clip", "0.1"), Map.entry("clipHigh", "0.28"),
+        Map.entry("lossAggregation", "seq-sum-norm"), Map.entry("critic", "separate"),
+        Map.entry("valueClip", "0.3"), Map.entry("valueCoefficient", "0.25"),
+        Map.entry("entropyCoefficient", "0.01"), Map.entry("gamma", "0.99"),
+        Map.entry("lambda", "0.9"), Map.entry("dynamicSampling", "true"),
+        Map.entry("klEstimator", "k3"), Map.entry("klCoefficient", "0.02")));
+    values.putAll(Map.of("klPlacement", "loss", "klTarget", "0.5", "klHorizon", "500",
+        "maxKl", "2", "evalEvery", "3", "evalProblems", "50", "evalK", "6",
+        "evalTemperature", "0.9", "evalDataset", "svamp",
+        "evalDatasetPath", target.resolve("SVAMP.json").toFile()));
+    PpoSpec ppo = ConfiguredMojos.configure(PpoMojo.class, target, values).spec();
+    assertEquals(List.of("grpo", "orm-dense", orm.toPath(), 0.5, 12, 8, 100),
+        List.of(ppo.advantage(), ppo.reward(), ppo.ormCheckpoint(), ppo.malformedPenalty(),
+            ppo.iterations(), ppo.questionsPerIteration(), ppo.maxQuestions()));
+    assertEquals(new PpoSpec.PolicyLoss(2, 0.1, 0.28, "seq-sum-norm", "separate", 0.3, 0.25,
+        0.01, 0.99, 0.9, true), ppo.loss());
+    assertEquals(new PpoSpec.KlPenalty("k3", 0.02, "loss", 0.5, 500, 2), ppo.kl());
+    assertEquals(List.of(3, 50), List.of(ppo.evalEvery(), ppo.evalProblems()));
+    assertEquals(List.of(6, 0.9), List.of(ppo.eval().k(), ppo.eval().temperature()));
+    assertEquals(new DatasetSpec("svamp", target.resolve("SVAMP.json"), "test", true),
+        ppo.evalDataset());
+  }
+
+  @Test
+  void ppoClipSetsBothBoundsUnlessClipHighIsSet() {
+    PpoSpec both = ConfiguredMojos.configure(PpoMojo.class, target,
+        Map.of("checkpoint", checkpoint().toFile(), "clip", "0.1")).spec();
+    assertEquals(List.of(0.1, 0.1), List.of(both.loss().clipLow(), both.loss().clipHigh()));
+    PpoSpec higher = ConfiguredMojos.configure(PpoMojo.class, target,
+        Map.of("checkpoint", checkpoint().toFile(), "clipHigh", "0.28")).spec();
+    assertEquals(List.of(0.2, 0.28), List.of(higher.loss().clipLow(), higher.loss().clipHigh()));
+  }
+
+  @Test
+  void ppoStepsAreItsIterationsAndTheBatchIsTheMinibatch() {
+    PpoMojo mojo = ConfiguredMojos.configure(PpoMojo.class, target,
+        Map.of("checkpoint", checkpoint().toFile(), "iterations", "100", "warmupSteps", "50",
+            "batchSize", "16", "learningRate", "3e-6"));
+    PpoSpec ppo = mojo.spec();
+    Optimization d = PpoSpec.defaults(checkpoint(), output("ppo")).optimization();
+    // The warm-up is counted against the 100 iterations, not lowered to the default 40.
+    assertEquals(new Optimization(100, 16, 16, 3e-6, 50, d.weightDecay(), d.maxGradNorm(), 1, 1),
+        ppo.optimization());
+    assertEquals(List.of(), mojo.inapplicableParameters(ppo));
+    PpoMojo withSteps = ConfiguredMojos.configure(PpoMojo.class, target,
+        Map.of("checkpoint", checkpoint().toFile(), "steps", "7", "logEvery", "5"));
+    PpoSpec stepped = withSteps.spec();
+    assertEquals(List.of(40L, 1), List.of(stepped.optimization().steps(),
+        stepped.optimization().logEvery()));
+    assertEquals(List.of("steps", "logEvery"), withSteps.inapplicableParameters(stepped));
   }
 
   @Test
