@@ -160,7 +160,7 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
     PpoSpec.KlPenalty kl = spec.kl();
     KlEstimator estimator = KlEstimator.named(kl.estimator());
     if (!kl.placement().equals("reward") && !kl.placement().equals("loss")) {
-      throw new IllegalArgumentException("kl placement must be reward or loss but was '"
+      throw new IllegalArgumentException("klPlacement must be reward or loss but was '"
           + kl.placement() + "'");
     }
     if (!(kl.coefficient() >= 0) || !(kl.target() >= 0) || !(kl.maxKl() >= 0)
@@ -182,6 +182,10 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
         throw new IllegalArgumentException("critic 'separate' trains a second full model; with"
             + " LoRA use critic 'shared'");
       }
+    }
+    if (!(spec.malformedPenalty() >= 0)) {
+      throw new IllegalArgumentException("malformedPenalty (subtracted from the reward of an"
+          + " answer that cannot be extracted) must be >= 0 but was " + spec.malformedPenalty());
     }
     RewardScheme scheme = null;
     if (customReward == null) {

@@ -19,7 +19,8 @@ import org.reasonrl.train.Optimization;
  * @param advantage the method, by {@code PolicyGradientMethods}' name
  * @param reward the reward scheme, by {@code RewardScheme}'s name
  * @param ormCheckpoint the outcome reward model of the ORM schemes; {@code null} otherwise
- * @param malformedPenalty the sparse and dense schemes' reward for an unextractable answer
+ * @param malformedPenalty subtracted by the sparse and dense schemes from the reward of an
+ *     answer that cannot be extracted (>= 0)
  * @param iterations rollout batches (sample → score → update) in total
  * @param questionsPerIteration questions sampled per iteration (a seeded walk over the
  *     training questions, one epoch after another)

@@ -230,9 +230,13 @@ class PolicyOptimizationTest {
         0.2, 0.5, 0.0, 1.0, 0.95, false)));
     expected.add("critic");
     cases.add(s -> PpoFixtures.withKl(s, new PpoSpec.KlPenalty("k4", 0.05, "reward", 0, 1, 0)));
-    expected.add("kl-estimator");
+    expected.add("klEstimator");
     cases.add(s -> withRollout(s, new RolloutSpec(4, 1.0, 0.9, 8, 32)));
     expected.add("topP");
+    cases.add(s -> new PpoSpec(s.checkpoint(), s.dataset(), 0, s.output(), s.advantage(),
+        "sparse", null, -1, 1, 8, s.rollout(), s.loss(), s.kl(), s.optimization(), 0,
+        s.evalDataset(), 4, s.eval(), null, 5));
+    expected.add("malformedPenalty");
     for (int i = 0; i < cases.size(); i++) {
       PpoSpec bad = cases.get(i).apply(good);
       boolean custom = bad.reward().equals(PpoFixtures.EVEN_TOKENS);

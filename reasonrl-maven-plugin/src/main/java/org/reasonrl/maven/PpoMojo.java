@@ -2,6 +2,7 @@ package org.reasonrl.maven;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -9,6 +10,7 @@ import org.reasonrl.algo.EiSpec;
 import org.reasonrl.algo.PolicyOptimization;
 import org.reasonrl.algo.PpoSpec;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.model.LoraConfig;
 import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.train.Optimization;
@@ -178,6 +180,21 @@ public class PpoMojo extends AbstractTrainingMojo {
   @Parameter(property = "reasonrl.evalTemperature")
   private Double evalTemperature;
 
+  /**
+   * Train LoRA adapters of this rank on the frozen policy instead of all its weights (0: full
+   * fine-tuning, default); the KL reference is then the policy with its adapters bypassed.
+   */
+  @Parameter(property = "reasonrl.loraRank")
+  private Integer loraRank;
+
+  /** LoRA's alpha: adapter outputs are scaled by alpha / rank (2 × rank). */
+  @Parameter(property = "reasonrl.loraAlpha")
+  private Double loraAlpha;
+
+  /** Projections that get adapters, comma-separated (q_proj,v_proj). */
+  @Parameter(property = "reasonrl.loraTargets")
+  private String loraTargets;
+
   PpoSpec spec() {
     PpoSpec d = PpoSpec.defaults(checkpoint(), output());
     RolloutSpec rollout = sampling(d.rollout());
@@ -208,7 +225,18 @@ public class PpoMojo extends AbstractTrainingMojo {
         orDefault(questionsPerIteration, d.questionsPerIteration()), rollout, loss, kl,
         optimization, orDefault(evalEvery, d.evalEvery()),
         EiSpec.evalDataset(train, evalDataset, path(evalDatasetPath)),
-        orDefault(evalProblems, d.evalProblems()), eval, seed());
+        orDefault(evalProblems, d.evalProblems()), eval, lora(), seed());
+  }
+
+  /** The LoRA option: none unless {@code loraRank} > 0; dropout 0 (ppo requires it). */
+  private LoraConfig lora() {
+    if (loraRank == null || loraRank == 0) {
+      return null;
+    }
+    List<String> targets = loraTargets == null ? LoraConfig.defaults().targetModules()
+        : Arrays.stream(loraTargets.split(",")).map(String::trim).filter(t -> !t.isEmpty())
+            .toList();
+    return new LoraConfig(loraRank, orDefault(loraAlpha, 2.0 * loraRank), 0, targets);
   }
 
   /**

@@ -16,6 +16,7 @@ import org.reasonrl.algo.PpoSpec;
 import org.reasonrl.algo.PretrainSpec;
 import org.reasonrl.algo.SftSpec;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.model.LoraConfig;
 import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.train.Optimization;
 
@@ -105,6 +106,16 @@ class GoalSpecsTest {
     assertEquals(List.of(6, 0.9), List.of(ppo.eval().k(), ppo.eval().temperature()));
     assertEquals(new DatasetSpec("svamp", target.resolve("SVAMP.json"), "test", true),
         ppo.evalDataset());
+  }
+
+  @Test
+  void ppoLoraIsOffUnlessARankIsSet() {
+    assertEquals(null, ConfiguredMojos.configure(PpoMojo.class, target,
+        Map.of("checkpoint", checkpoint().toFile())).spec().lora());
+    PpoSpec lora = ConfiguredMojos.configure(PpoMojo.class, target,
+        Map.of("checkpoint", checkpoint().toFile(), "loraRank", "4",
+            "loraTargets", "q_proj, k_proj,v_proj")).spec();
+    assertEquals(new LoraConfig(4, 8, 0, List.of("q_proj", "k_proj", "v_proj")), lora.lora());
   }
 
   @Test

@@ -23,7 +23,7 @@ public enum KlEstimator {
   K3;
 
   /** The parameter that names an estimator, for error messages. */
-  public static final String PARAMETER = "kl-estimator";
+  public static final String PARAMETER = "klEstimator";
 
   static final double K3_LOG_RATIO_BOUND = 20;
 

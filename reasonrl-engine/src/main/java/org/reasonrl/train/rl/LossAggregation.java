@@ -26,7 +26,7 @@ import org.reasonrl.model.Scalars;
 public sealed interface LossAggregation {
 
   /** The parameter that names a mode, for error messages. */
-  String PARAMETER = "loss-aggregation";
+  String PARAMETER = "lossAggregation";
 
   AggregatedLoss aggregate(NDArray tokenLoss, NDArray mask);
 

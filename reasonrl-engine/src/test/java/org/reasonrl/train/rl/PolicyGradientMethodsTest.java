@@ -47,13 +47,13 @@ class PolicyGradientMethodsTest {
         + " grpo, dr-grpo, rloo, reinforce++", method.getMessage());
     IllegalArgumentException aggregation = assertThrows(IllegalArgumentException.class,
         () -> LossAggregation.named("mean", 10));
-    assertTrue(aggregation.getMessage().contains("(parameter loss-aggregation)"),
+    assertTrue(aggregation.getMessage().contains("(parameter lossAggregation)"),
         aggregation.getMessage());
     assertEquals(new LossAggregation.SequenceSumNormalized(10),
         LossAggregation.named("seq-sum-norm", 10));
     IllegalArgumentException kl = assertThrows(IllegalArgumentException.class,
         () -> KlEstimator.named("k4"));
-    assertTrue(kl.getMessage().contains("(parameter kl-estimator); choose one of k1, k2, k3"),
+    assertTrue(kl.getMessage().contains("(parameter klEstimator); choose one of k1, k2, k3"),
         kl.getMessage());
     assertEquals(KlEstimator.K3, KlEstimator.named("K3"));
   }
