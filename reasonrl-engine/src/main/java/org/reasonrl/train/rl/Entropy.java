@@ -20,7 +20,11 @@ public final class Entropy {
     if (logits.getShape().dimension() != 3) {
       throw new IllegalArgumentException("logits must be (B,T,V) but are " + logits.getShape());
     }
-    NDArray logProbs = TemperedLogProbs.tempered(logits, temperature).logSoftmax(-1);
+    return ofLogProbs(TemperedLogProbs.allTokens(logits, temperature));
+  }
+
+  /** (B,T) entropy from (B,T,V) log-probabilities ({@link TemperedLogProbs#allTokens}). */
+  public static NDArray ofLogProbs(NDArray logProbs) {
     return logProbs.exp().mul(logProbs).sum(new int[] {-1}).neg();
   }
 

@@ -46,8 +46,9 @@ public record PolicyObjective(ActorCritic model, double temperature, ClippedPoli
     }
     ActorCritic.Output out = model.forward(parameters, sequences.inputArray(manager),
         sequences.attentionArray(manager), true);
-    NDArray logprobs = TemperedLogProbs.of(out.logits(), sequences.targetArray(manager),
-        temperature);
+    // One log-softmax serves the ratio, the KL and the entropy.
+    NDArray allTokens = TemperedLogProbs.allTokens(out.logits(), temperature);
+    NDArray logprobs = TemperedLogProbs.gather(allTokens, sequences.targetArray(manager));
     NDArray mask = sequences.lossMaskArray(manager);
     NDArray old = Ragged.placed(manager, rows(batch, PolicySample::oldLogprobs), offsets, width);
     NDArray advantages = Ragged.placed(manager, rows(batch, PolicySample::advantages), offsets,
@@ -77,7 +78,9 @@ public record PolicyObjective(ActorCritic model, double temperature, ClippedPoli
       total = total.plus(kl, klCoefficient);
       statistics = statistics.with("kl/loss", scalar(kl.sum()), kl.count());
     }
-    NDArray entropy = Entropy.ofLogits(out.logits(), temperature);
+    // Without a bonus the entropy is a statistic only: off the graph.
+    NDArray entropy = Entropy.ofLogProbs(entropyCoefficient != 0 ? allTokens
+        : allTokens.stopGradient());
     statistics = statistics.with("entropy", Entropy.mean(entropy, mask) * tokens, tokens);
     if (entropyCoefficient != 0) {
       total = total.plus(policyLoss.aggregation().aggregate(entropy, mask), -entropyCoefficient);

@@ -24,6 +24,17 @@ public final class TemperedLogProbs {
     return TokenLosses.tokenLogProbs(tempered(logits, temperature), tokens);
   }
 
+  /** (B,T,V) {@code log softmax(logits / T)}: every token's log-prob, to gather from. */
+  public static NDArray allTokens(NDArray logits, double temperature) {
+    return tempered(logits, temperature).logSoftmax(-1);
+  }
+
+  /** The (B,T) entries of {@code tokens} from {@link #allTokens}' (B,T,V) log-probs. */
+  public static NDArray gather(NDArray allTokens, NDArray tokens) {
+    NDArray index = tokens.toType(ai.djl.ndarray.types.DataType.INT64, false).expandDims(-1);
+    return allTokens.gather(index, -1).squeeze(-1);
+  }
+
   /** {@code logits / T} (the logits themselves at T = 1). */
   static NDArray tempered(NDArray logits, double temperature) {
     if (!(temperature > 0) || Double.isInfinite(temperature)) {
