@@ -17,7 +17,10 @@ public final class Datasets {
       set = switch (spec.name()) {
         case DatasetSpec.SYNTHETIC -> spec.path() == null
             ? generated(SyntheticOptions.defaults(), spec.split())
-            : Gsm8k.load(splitFile(spec.path(), spec.split() + ".jsonl"), spec.failOnBadRecord());
+            : syntheticFiles(spec, SyntheticBenchmark.VERSION);
+        case DatasetSpec.SYNTHETIC_V2 -> spec.path() == null
+            ? generated(SyntheticV2Options.defaults(), spec.split())
+            : syntheticFiles(spec, SyntheticBenchmarkV2.VERSION);
         case DatasetSpec.GSM8K ->
             Gsm8k.load(splitFile(spec.path(), spec.split() + ".jsonl"), spec.failOnBadRecord());
         default -> Svamp.load(splitFile(spec.path(), "SVAMP.json"), spec.failOnBadRecord());
@@ -36,9 +39,37 @@ public final class Datasets {
 
   /** A split of the embedded benchmark generated in memory (deterministic in the options). */
   public static ProblemSet generated(SyntheticOptions options, String split) {
+    if (!split.equals("train") && !split.equals("test")) {
+      throw new IllegalArgumentException("the embedded benchmark version 1 has splits train and"
+          + " test, not '" + split + "'");
+    }
     SyntheticBenchmark.Splits splits = new SyntheticBenchmark(options).generate();
     List<Problem> problems = split.equals("train") ? splits.train() : splits.test();
     return new ProblemSet(DatasetSpec.SYNTHETIC + "/" + split, problems, List.of());
+  }
+
+  /** A split of the version-2 benchmark generated in memory (deterministic in the options). */
+  public static ProblemSet generated(SyntheticV2Options options, String split) {
+    List<Problem> problems = new SyntheticBenchmarkV2(options).generate().problems(split);
+    return new ProblemSet(DatasetSpec.SYNTHETIC_V2 + "/" + split, problems, List.of());
+  }
+
+  /**
+   * A written synthetic benchmark's split. When the directory describes its generator
+   * ({@link SyntheticFiles#DESCRIPTION_FILE}), it must be the version the dataset names, so a
+   * version-1 directory is never read as version 2 or the other way round.
+   */
+  private static ProblemSet syntheticFiles(DatasetSpec spec, String version) throws IOException {
+    Path description = spec.path().resolve(SyntheticFiles.DESCRIPTION_FILE);
+    if (Files.isDirectory(spec.path()) && Files.isRegularFile(description)) {
+      String written = SyntheticFiles.generatorOf(description);
+      if (!version.equals(written)) {
+        throw new IllegalArgumentException("dataset " + spec.name() + " at " + spec.path()
+            + " was written by generator " + written + ", not " + version
+            + "; name the dataset after the generator that wrote it");
+      }
+    }
+    return Gsm8k.load(splitFile(spec.path(), spec.split() + ".jsonl"), spec.failOnBadRecord());
   }
 
   private static Path splitFile(Path path, String fileInDirectory) {

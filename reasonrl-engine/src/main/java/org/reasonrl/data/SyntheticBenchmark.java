@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.reasonrl.data.Story.Operation;
 import org.reasonrl.data.Templates.Step;
 import org.reasonrl.data.Templates.Theme;
 
@@ -33,8 +34,6 @@ public final class SyntheticBenchmark {
    * "1 more apples" never appears (negatives, when enabled, are the exception).
    */
   static final int MIN_AMOUNT = 2;
-
-  private enum Op { ADD, SUBTRACT, MULTIPLY, DIVIDE }
 
   public record Splits(List<Problem> train, List<Problem> test) {}
 
@@ -77,15 +76,26 @@ public final class SyntheticBenchmark {
   public Problem problem(Random random, String id) {
     int steps = sampleSteps(random);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      Problem p = tryProblem(random, steps, id);
-      if (p != null) {
-        return p;
+      Story story = story(random, steps);
+      if (story != null) {
+        Problem p = v1Problem(story, id);
+        if (tokenCount(p) <= options.maxTokens()) {
+          return p;
+        }
       }
     }
     throw new IllegalStateException("cannot build a " + steps + "-step problem with " + options);
   }
 
-  private int sampleSteps(Random random) {
+  /** Version 1's problem: the story's one solution, a line a step, then {@code #### N}. */
+  private static Problem v1Problem(Story story, String id) {
+    List<String> solution = new ArrayList<>(story.v1Lines());
+    solution.add(Answers.FINAL_ANSWER_MARKER + " " + story.answer());
+    return new Problem(id, story.question(), String.join("\n", solution),
+        Integer.toString(story.answer()));
+  }
+
+  int sampleSteps(Random random) {
     List<Double> w = options.stepWeights();
     double total = w.stream().mapToDouble(Double::doubleValue).sum();
     double u = random.nextDouble() * total;
@@ -98,9 +108,15 @@ public final class SyntheticBenchmark {
     return w.size();
   }
 
-  private Problem tryProblem(Random random, int steps, String id) {
-    Theme theme =
-        random.nextDouble() < options.moneyFraction() ? Templates.MONEY_THEME : Templates.OBJECTS_THEME;
+  /**
+   * One random story of {@code steps} steps, or null when the draw hit a dead end (no feasible
+   * operation, an opening product too large); the caller draws again. Every version draws its
+   * questions here, so they share one distribution; the order of the random draws is part of
+   * version 1's output and must not change.
+   */
+  Story story(Random random, int steps) {
+    boolean money = random.nextDouble() < options.moneyFraction();
+    Theme theme = money ? Templates.MONEY_THEME : Templates.OBJECTS_THEME;
     List<String> names = new ArrayList<>(Templates.NAMES);
     Collections.shuffle(names, random);
     int nextName = 0;
@@ -113,6 +129,7 @@ public final class SyntheticBenchmark {
     v.put("item", pick(random, Templates.ITEMS));
     List<String> question = new ArrayList<>();
     List<String> solution = new ArrayList<>();
+    List<Story.Step> arithmetic = new ArrayList<>();
     int x;
     int done = 0;
     if (random.nextDouble() < PRODUCT_OPENING) {
@@ -126,6 +143,9 @@ public final class SyntheticBenchmark {
       Step step = pick(random, theme.products());
       question.add(Templates.render(step.question(), v));
       solution.add(Templates.render(step.solution(), v));
+      arithmetic.add(new Story.Step(Operation.MULTIPLY, a, b, x, v.get("P"),
+          Templates.render(Templates.solutionSubject(step), v), Templates.solutionVerb(step),
+          true));
       done = 1;
     } else {
       x = between(random, options.startMin(), options.startMax());
@@ -134,7 +154,7 @@ public final class SyntheticBenchmark {
     }
     while (done < steps) {
       v.put("Q", names.get(nextName++));
-      Op op = pickOp(random, x);
+      Operation op = pickOp(random, x);
       if (op == null) {
         return null;
       }
@@ -170,32 +190,32 @@ public final class SyntheticBenchmark {
       v.put("frac", Templates.FRACTIONS.getOrDefault(b, "1/" + b));
       question.add(Templates.render(step.question(), v));
       solution.add(Templates.render(step.solution(), v));
-      if (op == Op.MULTIPLY || op == Op.DIVIDE) {
+      arithmetic.add(new Story.Step(op, x, b, y, v.get("P"),
+          Templates.render(Templates.solutionSubject(step), v), Templates.solutionVerb(step),
+          false));
+      if (op == Operation.MULTIPLY || op == Operation.DIVIDE) {
         v.put("P", v.get("Q"));
       }
       x = y;
       done++;
     }
     question.add(Templates.render(pick(random, theme.questions()), v));
-    solution.add(Answers.FINAL_ANSWER_MARKER + " " + x);
-    Problem problem = new Problem(id, String.join(" ", question), String.join("\n", solution),
-        Integer.toString(x));
-    return tokenCount(problem) <= options.maxTokens() ? problem : null;
+    return new Story(String.join(" ", question), money, v.get("o"), arithmetic, solution);
   }
 
-  private Op pickOp(Random random, int x) {
-    List<Op> feasible = new ArrayList<>(4);
+  private Operation pickOp(Random random, int x) {
+    List<Operation> feasible = new ArrayList<>(4);
     if (options.answerMax() - x >= MIN_AMOUNT) {
-      feasible.add(Op.ADD);
+      feasible.add(Operation.ADD);
     }
     if (options.allowNegative() || x - MIN_AMOUNT >= MIN_AMOUNT) {
-      feasible.add(Op.SUBTRACT);
+      feasible.add(Operation.SUBTRACT);
     }
     if (x != 0 && options.answerMax() / Math.abs(x) >= 2) {
-      feasible.add(Op.MULTIPLY);
+      feasible.add(Operation.MULTIPLY);
     }
     if (!divisors(x).isEmpty()) {
-      feasible.add(Op.DIVIDE);
+      feasible.add(Operation.DIVIDE);
     }
     return feasible.isEmpty() ? null : pick(random, feasible);
   }

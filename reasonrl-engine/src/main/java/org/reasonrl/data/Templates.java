@@ -125,6 +125,28 @@ final class Templates {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)\\}");
 
+  /** A solution line opens with its subject and verb: {@code "{Q} gets {x} / {b} = ..."}. */
+  private static final Pattern SOLUTION_OPENING = Pattern.compile("^(\\{[PQ]\\}) ([a-z]+) ");
+
+  /** Who a step's solution line is about, as a placeholder: {@code {P}} or {@code {Q}}. */
+  static String solutionSubject(Step step) {
+    return solutionOpening(step).group(1);
+  }
+
+  /** The verb of a step's solution line: {@code has}, {@code gets} or {@code earns}. */
+  static String solutionVerb(Step step) {
+    return solutionOpening(step).group(2);
+  }
+
+  private static Matcher solutionOpening(Step step) {
+    Matcher m = SOLUTION_OPENING.matcher(step.solution());
+    if (!m.find()) {
+      throw new IllegalStateException("a solution line must open with {P} or {Q} and a verb: "
+          + step.solution());
+    }
+    return m;
+  }
+
   /** Replaces every {@code {name}} by its value; an unknown name is a bug, so it throws. */
   static String render(String template, Map<String, String> values) {
     Matcher m = PLACEHOLDER.matcher(template);

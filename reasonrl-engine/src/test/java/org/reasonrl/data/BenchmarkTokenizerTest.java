@@ -79,6 +79,37 @@ class BenchmarkTokenizerTest {
   }
 
   @Test
+  void versionTwoSolutionsTokenizeWithoutUnknownsUnderVersionOnesTokenizer() throws IOException {
+    SyntheticBenchmarkV2 benchmark =
+        new SyntheticBenchmarkV2(SyntheticV2Options.defaults().withSizes(300, 50, 100));
+    SyntheticFiles.WrittenV2 written = SyntheticFiles.write(benchmark, dir);
+    SyntheticBenchmarkV2.Splits splits = benchmark.generate();
+    List<SyntheticBenchmarkV2.Question> all = new ArrayList<>(splits.train());
+    all.addAll(splits.validation());
+    all.addAll(splits.test());
+    List<String> texts = new ArrayList<>();
+    java.util.Random random = new java.util.Random(3);
+    for (SyntheticBenchmarkV2.Question q : all) {
+      texts.add(SyntheticBenchmark.measuredText(q.problem()));
+      texts.add(q.solutions().longestText());
+      for (int i = 0; i < 10; i++) {
+        texts.add(q.solutions().sample(random));
+      }
+    }
+    int unk = SyntheticBenchmark.vocabulary().indexOf(WordLevelTokenizerJson.UNK);
+    try (HuggingFaceTokenizer tokenizer =
+        HuggingFaceTokenizer.newInstance(written.tokenizer(), NO_SPECIALS)) {
+      for (String text : texts) {
+        Encoding e = tokenizer.encode(text);
+        assertFalse(Arrays.stream(e.getIds()).anyMatch(id -> id == unk),
+            "unknown token in: " + text);
+        assertEquals(WordLevelTokenizerJson.pieces(text), Arrays.asList(e.getTokens()), text);
+        assertEquals(text, tokenizer.decode(e.getIds(), false));
+      }
+    }
+  }
+
+  @Test
   void specialTokensHaveFixedIdsAndBosIsAddedOnRequest() throws IOException {
     Path file = dir.resolve("tokenizer.json");
     List<String> vocabulary = WordLevelTokenizerJson.vocabulary(List.of("Mia has 3 apples", " Mia"));
