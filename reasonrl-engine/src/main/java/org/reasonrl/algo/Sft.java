@@ -94,7 +94,7 @@ public final class Sft implements Job<Sft.Result> {
 
   @Override
   public void validate() {
-    data = prepareData();
+    data = prepareData(spec);
     policy = PolicyCheckpoint.check(spec.checkpoint());
     try (Tokenizer tokenizer = policy.openTokenizer()) {
       examples(data.train(), tokenizer, policy.config());
@@ -118,7 +118,12 @@ public final class Sft implements Job<Sft.Result> {
 
   private record Examples(List<TokenizedExample> examples, List<Problem> problems, int dropped) {}
 
-  private Data prepareData() {
+  /**
+   * Train and validation problems: the dataset's own validation split when it has one (its first
+   * {@code validationProblems}), else {@code validationProblems} carved from train by a seeded
+   * permutation.
+   */
+  static Data prepareData(SftSpec spec) {
     ProblemSet set = Datasets.load(spec.dataset());
     List<Problem> problems = set.problems().stream().filter(Problem::hasReferenceSolution)
         .toList();
@@ -128,6 +133,19 @@ public final class Sft implements Job<Sft.Result> {
     }
     if (spec.maxTrainProblems() > 0 && problems.size() > spec.maxTrainProblems()) {
       problems = problems.subList(0, spec.maxTrainProblems());
+    }
+    if (spec.dataset().hasValidationSplit()) {
+      // The dataset's own held-out split (synthetic-v2: twin-free with train and test).
+      List<Problem> held = Datasets.load(spec.dataset().withSplit("validation")).problems()
+          .stream().filter(Problem::hasReferenceSolution).toList();
+      if (spec.validationProblems() > 0 && held.size() > spec.validationProblems()) {
+        held = held.subList(0, spec.validationProblems());
+      }
+      if (held.isEmpty()) {
+        throw new IllegalArgumentException("the validation split of " + set.source()
+            + " has no problems");
+      }
+      return new Data(problems, held, set.source());
     }
     if (spec.validationProblems() >= problems.size()) {
       throw new IllegalArgumentException("validationProblems (" + spec.validationProblems()

@@ -13,7 +13,9 @@ import org.reasonrl.train.Optimization;
  * @param output the run directory; the best model by validation maj@1 is {@code output/best}
  * @param maxTrainProblems use the first N training problems only (0 = all), before the
  *     validation split is carved
- * @param validationProblems held out of the training problems, deterministically by the seed
+ * @param validationProblems validation problems: the first N of the dataset's own validation
+ *     split when it has one (synthetic-v2), else held out of the training problems,
+ *     deterministically by the seed
  * @param optimization the most steps to train; batch and learning rate
  * @param evalEvery validate (and checkpoint) every this many steps
  * @param patience stop after this many validations without a better maj@1 (0 = never)

@@ -55,6 +55,17 @@ public record DatasetSpec(String name, Path path, String split, boolean failOnBa
     return new DatasetSpec(SYNTHETIC_V2, null, split, true);
   }
 
+  /**
+   * Whether the dataset has its own validation split: synthetic-v2 in memory, or a directory
+   * holding {@code validation.jsonl}.
+   */
+  public boolean hasValidationSplit() {
+    if (path == null) {
+      return name.equals(SYNTHETIC_V2);
+    }
+    return java.nio.file.Files.isRegularFile(path.resolve("validation.jsonl"));
+  }
+
   public DatasetSpec withSplit(String otherSplit) {
     return new DatasetSpec(name, path, otherSplit, failOnBadRecord);
   }

@@ -17,6 +17,9 @@ import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.PromptFormat;
+import org.reasonrl.data.SyntheticBenchmarkV2;
+import org.reasonrl.data.SyntheticFiles;
+import org.reasonrl.data.SyntheticV2Options;
 import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.eval.Evaluator;
 import org.reasonrl.job.SpecMismatchException;
@@ -109,6 +112,27 @@ class SftTest {
     assertEquals("spec.optimization.learningRate: 1.0E-6 → 2.0E-6",
         refused.differences().get(1));
     assertArrayEquals(record, Files.readAllBytes(temp.resolve("sft/run.json")));
+  }
+
+  /** A dataset with its own validation split (synthetic-v2) validates on it; train is all train. */
+  @Test
+  void aDatasetsOwnValidationSplitIsUsedInsteadOfCarvingOne() throws Exception {
+    Path dir = temp.resolve("v2");
+    SyntheticFiles.write(new SyntheticBenchmarkV2(SyntheticV2Options.defaults()
+        .withSizes(30, 6, 4)), dir);
+    DatasetSpec train = new DatasetSpec(DatasetSpec.SYNTHETIC_V2, dir, "train", true);
+    SftSpec spec = SupervisedFixtures.tinySft(temp.resolve("base"), train, temp.resolve("out"),
+        10, 5, 0);
+    Sft.Data data = Sft.prepareData(spec);
+    assertEquals(Datasets.load(train).problems(), data.train());
+    // tinySft validates on 4 problems: the first 4 of the split.
+    assertEquals(Datasets.load(train.withSplit("validation")).problems().subList(0, 4),
+        data.validation());
+    // Without one, the validation problems are carved from train.
+    Sft.Data carved = Sft.prepareData(SupervisedFixtures.tinySft(temp.resolve("base"),
+        SupervisedFixtures.easyDataset(temp.resolve("v1"), 30, 4), temp.resolve("out"), 10, 5,
+        0));
+    assertEquals(List.of(26, 4), List.of(carved.train().size(), carved.validation().size()));
   }
 
   @Test
