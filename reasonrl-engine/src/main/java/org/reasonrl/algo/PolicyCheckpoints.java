@@ -18,9 +18,9 @@ import org.reasonrl.train.rl.KlController;
 
 /**
  * Checkpoints of a policy-gradient run: the policy in Hugging Face layout (so every checkpoint
- * is a loadable model) or, with LoRA, its adapters under {@code adapter/}, the value head as {@code value_head.safetensors}, a separate critic's
- * trunk under {@code critic/}, and the KL controller's coefficient — everything the next
- * iteration depends on. Loading copies into the live model in place.
+ * is a loadable model) or, with LoRA, its adapters under {@code adapter/}; the value head as
+ * {@code value_head.safetensors}, a separate critic's trunk under {@code critic/}, and the KL
+ * controller's coefficient — everything the next iteration depends on. Loading copies into the live model in place.
  */
 final class PolicyCheckpoints implements ModelSaver, ModelLoader {
 

@@ -26,7 +26,7 @@ import org.reasonrl.train.Optimization;
  * <pre>
  * ./mvnw -q -pl reasonrl-engine test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=org.reasonrl.bench.PolicyGradientRuns \
- *     -Dexec.args="&lt;checkpoint&gt; &lt;work dir&gt; &lt;iterations&gt; &lt;lr&gt; gae:sparse grpo:sparse ..."
+ *     -Dexec.args="&lt;checkpoint&gt; &lt;work dir&gt; &lt;iterations&gt; &lt;lr&gt; gae:sparse ..."
  * </pre>
  * A run is {@code advantage:reward[:ormCheckpoint]}.
  */

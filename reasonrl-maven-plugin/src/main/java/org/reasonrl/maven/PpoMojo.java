@@ -78,7 +78,7 @@ public class PpoMojo extends AbstractTrainingMojo {
   @Parameter(property = "reasonrl.clip")
   private Double clip;
 
-  /** ε_high of the ratio clip, above {@code clip} for DAPO's clip-higher. Default: {@code clip}. */
+  /** ε_high of the ratio clip, above {@code clip} for DAPO's clip-higher (default: clip). */
   @Parameter(property = "reasonrl.clipHigh")
   private Double clipHigh;
 

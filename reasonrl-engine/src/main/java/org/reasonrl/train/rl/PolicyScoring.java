@@ -30,7 +30,8 @@ public final class PolicyScoring {
    * @param reference the frozen reference policy
    * @param microBatch sequences per forward pass
    */
-  public static Scored score(ActorCritic model, ReferencePolicy reference, List<TokenizedExample> rows,
+  public static Scored score(ActorCritic model, ReferencePolicy reference,
+      List<TokenizedExample> rows,
       double temperature, int microBatch, int padId, NDManager manager) {
     int n = rows.size();
     float[][] logprobs = new float[n][];

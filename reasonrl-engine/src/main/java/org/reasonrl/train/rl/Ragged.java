@@ -88,7 +88,7 @@ public final class Ragged {
     return manager.create(flat, new Shape(rows.length, width));
   }
 
-  /** The inverse of {@link #placed}: {@code lengths[b]} entries of row b from {@code offsets[b]}. */
+  /** The inverse of {@link #placed}: {@code lengths[b]} entries of row b from column offsets[b]. */
   public static float[][] gathered(NDArray array, int[] offsets, int[] lengths) {
     Shape shape = array.getShape();
     if (shape.dimension() != 2 || shape.get(0) != lengths.length
