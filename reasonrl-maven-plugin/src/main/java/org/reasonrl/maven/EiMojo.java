@@ -1,6 +1,5 @@
 package org.reasonrl.maven;
 
-import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.reasonrl.algo.EiSpec;
@@ -17,31 +16,15 @@ import org.reasonrl.runtime.RuntimeInfo;
  * Rerunning with the same output resumes at the first unfinished round.
  */
 @Mojo(name = "ei", threadSafe = true, requiresProject = false)
-public class EiMojo extends AbstractTrainingMojo {
-
-  /** Evaluated each round, its test split. Default: the training dataset. */
-  @Parameter(property = "reasonrl.evalDataset")
-  private String evalDataset;
-
-  /** The eval dataset's file or directory. Default: the training dataset's, if the same one. */
-  @Parameter(property = "reasonrl.evalDatasetPath")
-  private File evalDatasetPath;
+public class EiMojo extends AbstractOnPolicyMojo {
 
   /** Rounds n; 0 with {@code control=true} trains and evaluates only the compute-matched control. */
   @Parameter(property = "reasonrl.rounds", defaultValue = "2")
   private int rounds;
 
-  /** Sample for the first N training questions (0 = all). */
-  @Parameter(property = "reasonrl.maxQuestions", defaultValue = "2000")
-  private int maxQuestions;
-
   /** Fine-tune π_i from π_{i-1} instead of restarting from π_0 (the paper's default). */
   @Parameter(property = "reasonrl.continueTraining", defaultValue = "false")
   private boolean continueTraining;
-
-  /** ORM EI: an outcome reward model filters the samples instead of the gold answer. */
-  @Parameter(property = "reasonrl.ormCheckpoint")
-  private File ormCheckpoint;
 
   /** The ORM score a sample needs to be kept. */
   @Parameter(property = "reasonrl.ormThreshold", defaultValue = "0.5")
@@ -50,18 +33,6 @@ public class EiMojo extends AbstractTrainingMojo {
   /** Also train the compute-matched control (same steps on reference solutions only). */
   @Parameter(property = "reasonrl.control", defaultValue = "true")
   private boolean control;
-
-  /** Evaluate on the first N eval problems (0 = all). */
-  @Parameter(property = "reasonrl.evalProblems", defaultValue = "1000")
-  private int evalProblems;
-
-  /** Samples per eval problem for maj@K and pass@K. */
-  @Parameter(property = "reasonrl.evalK", defaultValue = "4")
-  private int evalK;
-
-  /** Temperature of the eval samples. */
-  @Parameter(property = "reasonrl.evalTemperature", defaultValue = "0.7")
-  private double evalTemperature;
 
   /**
    * Worked exemplars before each question when sampling (for a model without SFT, the paper's
@@ -73,14 +44,11 @@ public class EiMojo extends AbstractTrainingMojo {
   EiSpec spec() {
     EiSpec d = EiSpec.defaults(checkpoint(), output());
     RolloutSpec rollout = sampling(d.rollout());
-    // Evaluation samples with its own K and temperature, and the rounds' budget and batch.
-    RolloutSpec eval = new RolloutSpec(evalK, evalTemperature, rollout.topP(),
-        rollout.maxNewTokens(), rollout.batchSize());
     DatasetSpec train = dataset("train");
-    return new EiSpec(checkpoint(), train,
-        EiSpec.evalDataset(train, evalDataset, path(evalDatasetPath)), output(), rounds,
-        maxQuestions, rollout, continueTraining, path(ormCheckpoint), ormThreshold,
-        optimization(d.optimization()), control, evalProblems, eval, fewShot, seed());
+    return new EiSpec(checkpoint(), train, evalDataset(train), output(), rounds,
+        maxQuestions(d.maxQuestions()), rollout, continueTraining, ormCheckpoint(), ormThreshold,
+        optimization(d.optimization()), control, evalProblems(d.evalProblems()),
+        evalSampling(d.eval(), rollout), fewShot, seed());
   }
 
   @Override

@@ -1,12 +1,10 @@
 package org.reasonrl.maven;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.reasonrl.algo.EiSpec;
 import org.reasonrl.algo.PolicyOptimization;
 import org.reasonrl.algo.PpoSpec;
 import org.reasonrl.data.DatasetSpec;
@@ -37,7 +35,7 @@ import org.reasonrl.train.Optimization;
  * {@code evalK} and {@code evalTemperature} at the rollouts' budget and batch.
  */
 @Mojo(name = "ppo", threadSafe = true, requiresProject = false)
-public class PpoMojo extends AbstractTrainingMojo {
+public class PpoMojo extends AbstractOnPolicyMojo {
 
   /**
    * The method: {@code gae} (PPO, default), {@code grpo}, {@code dr-grpo}, {@code rloo} or
@@ -50,10 +48,6 @@ public class PpoMojo extends AbstractTrainingMojo {
   @Parameter(property = "reasonrl.reward")
   private String reward;
 
-  /** The outcome reward model ({@code reasonrl:orm}'s) of the orm-sparse and orm-dense rewards. */
-  @Parameter(property = "reasonrl.ormCheckpoint")
-  private File ormCheckpoint;
-
   /** Subtracted by the sparse and dense rewards when no answer can be extracted (>= 0; 0). */
   @Parameter(property = "reasonrl.malformedPenalty")
   private Double malformedPenalty;
@@ -65,10 +59,6 @@ public class PpoMojo extends AbstractTrainingMojo {
   /** Training questions sampled per iteration, K responses each (64). */
   @Parameter(property = "reasonrl.questionsPerIteration")
   private Integer questionsPerIteration;
-
-  /** Draw the questions from the first N training questions only (0 = all, default). */
-  @Parameter(property = "reasonrl.maxQuestions")
-  private Integer maxQuestions;
 
   /** Passes over each iteration's rollouts (4). */
   @Parameter(property = "reasonrl.epochs")
@@ -160,26 +150,6 @@ public class PpoMojo extends AbstractTrainingMojo {
   @Parameter(property = "reasonrl.evalEvery")
   private Integer evalEvery;
 
-  /** Evaluated on its test split. Default: the training dataset. */
-  @Parameter(property = "reasonrl.evalDataset")
-  private String evalDataset;
-
-  /** The eval dataset's file or directory. Default: the training dataset's, if the same one. */
-  @Parameter(property = "reasonrl.evalDatasetPath")
-  private File evalDatasetPath;
-
-  /** Evaluate on the first N eval problems (1000; 0 = all). */
-  @Parameter(property = "reasonrl.evalProblems")
-  private Integer evalProblems;
-
-  /** Samples per eval problem for maj@K and pass@K (4). */
-  @Parameter(property = "reasonrl.evalK")
-  private Integer evalK;
-
-  /** Temperature of the eval samples (0.7). */
-  @Parameter(property = "reasonrl.evalTemperature")
-  private Double evalTemperature;
-
   /**
    * Train LoRA adapters of this rank on the frozen policy instead of all its weights (0: full
    * fine-tuning, default); the KL reference is then the policy with its adapters bypassed.
@@ -198,9 +168,7 @@ public class PpoMojo extends AbstractTrainingMojo {
   PpoSpec spec() {
     PpoSpec d = PpoSpec.defaults(checkpoint(), output());
     RolloutSpec rollout = sampling(d.rollout());
-    RolloutSpec eval = new RolloutSpec(orDefault(evalK, d.eval().k()),
-        orDefault(evalTemperature, d.eval().temperature()), d.eval().topP(),
-        rollout.maxNewTokens(), rollout.batchSize());
+    RolloutSpec eval = evalSampling(d.eval(), rollout);
     PpoSpec.PolicyLoss l = d.loss();
     double clipLow = orDefault(clip, l.clipLow());
     PpoSpec.PolicyLoss loss = new PpoSpec.PolicyLoss(orDefault(epochs, l.epochs()), clipLow,
@@ -219,13 +187,12 @@ public class PpoMojo extends AbstractTrainingMojo {
     // here from being lowered to the default iterations.
     Optimization optimization = optimization(d.optimization().withSteps(n));
     DatasetSpec train = dataset("train");
-    return new PpoSpec(checkpoint(), train, orDefault(maxQuestions, d.maxQuestions()), output(),
-        orDefault(advantage, d.advantage()), orDefault(reward, d.reward()), path(ormCheckpoint),
+    return new PpoSpec(checkpoint(), train, maxQuestions(d.maxQuestions()), output(),
+        orDefault(advantage, d.advantage()), orDefault(reward, d.reward()), ormCheckpoint(),
         orDefault(malformedPenalty, d.malformedPenalty()), n,
         orDefault(questionsPerIteration, d.questionsPerIteration()), rollout, loss, kl,
         optimization, orDefault(evalEvery, d.evalEvery()),
-        EiSpec.evalDataset(train, evalDataset, path(evalDatasetPath)),
-        orDefault(evalProblems, d.evalProblems()), eval, lora(), seed());
+        evalDataset(train), evalProblems(d.evalProblems()), eval, lora(), seed());
   }
 
   /** The LoRA option: none unless {@code loraRank} > 0; dropout 0 (ppo requires it). */
@@ -271,9 +238,5 @@ public class PpoMojo extends AbstractTrainingMojo {
     getLog().info((result.stopped() ? "Stopped (KL above maxKl) after " : "Trained ")
         + result.iterations() + " iterations on " + result.rollouts() + " rollouts; policy: "
         + result.finalModel());
-  }
-
-  private static <T> T orDefault(T value, T goalDefault) {
-    return value != null ? value : goalDefault;
   }
 }
