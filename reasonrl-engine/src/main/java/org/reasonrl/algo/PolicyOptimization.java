@@ -304,7 +304,8 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
                 // The controller as this buffer left it, also when the buffer was read back on
                 // resume: the iteration's checkpoint saves it.
                 checkpoints.setKlCoefficient(buffer.nextKlCoefficient());
-                return plan.updates(buffer.samples(), iteration);
+                return plan.updates(buffer.samples(), iteration,
+                    sample -> sample.prompt().length + sample.response().length);
               }, objective)
           .runDirectory(context.run())
           .checkpoints(checkpoints, checkpoints)

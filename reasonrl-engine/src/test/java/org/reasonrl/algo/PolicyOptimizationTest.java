@@ -71,7 +71,7 @@ class PolicyOptimizationTest {
     int iterations = 20;
     Path output = temp.resolve(advantage);
     PpoSpec spec = PpoFixtures.spec(toy.checkpoint(), toy.data(), output, advantage, iterations,
-        1e-2);
+        5e-3);
     PolicyOptimization.Result result = new PolicyOptimization(spec, PpoFixtures.evenTokens())
         .run(line -> { });
     assertEquals(iterations, result.iterations());

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.reasonrl.train.SequenceBatch;
 import org.reasonrl.train.TokenizedExample;
@@ -12,8 +14,9 @@ import org.reasonrl.train.TokenizedExample;
  * The forward passes a rollout buffer needs before any update, without gradients, laid out as
  * the updates lay them out ({@link SequenceBatch}, right-padded, in micro-batches): the policy's
  * old log-probs and values and the reference's log-probs, per response token, at the rollout
- * temperature. The policy and the reference run on identical batches, so a policy equal to its
- * reference gets bit-identical log-probs and a KL of exactly 0.
+ * temperature. Rows are batched by length (little padding); the policy and the reference run on
+ * identical batches, so a policy equal to its reference gets bit-identical log-probs and a KL of
+ * exactly 0.
  */
 public final class PolicyScoring {
 
@@ -37,9 +40,17 @@ public final class PolicyScoring {
     float[][] logprobs = new float[n][];
     float[][] referenceLogprobs = new float[n][];
     float[][] values = new float[n][];
+    // Similar lengths together, so a forward pads little; results go back to each row's slot.
+    Integer[] byLength = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      byLength[i] = i;
+    }
+    Arrays.sort(byLength, Comparator.comparingInt(i -> rows.get(i).length()));
     for (int from = 0; from < n; from += microBatch) {
-      List<TokenizedExample> part = new ArrayList<>(rows.subList(from,
-          Math.min(n, from + microBatch)));
+      List<Integer> slots = Arrays.asList(byLength)
+          .subList(from, Math.min(n, from + microBatch));
+      List<TokenizedExample> part = new ArrayList<>(slots.size());
+      slots.forEach(i -> part.add(rows.get(i)));
       try (NDManager scope = manager.newSubManager()) {
         SequenceBatch batch = SequenceBatch.of(part, padId);
         int[] offsets = new int[part.size()];
@@ -61,9 +72,10 @@ public final class PolicyScoring {
         float[][] value = out.values() == null ? null
             : Ragged.gathered(out.values(), offsets, lengths);
         for (int b = 0; b < part.size(); b++) {
-          logprobs[from + b] = policy[b];
-          referenceLogprobs[from + b] = ref[b];
-          values[from + b] = value == null ? new float[0] : value[b];
+          int slot = slots.get(b);
+          logprobs[slot] = policy[b];
+          referenceLogprobs[slot] = ref[b];
+          values[slot] = value == null ? new float[0] : value[b];
         }
       }
     }
