@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.PromptFormat;
 import org.reasonrl.eval.EvalOptions;
@@ -20,7 +19,6 @@ import org.reasonrl.model.Lora;
 import org.reasonrl.model.ScalarHead;
 import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.reward.RewardFunction;
-import org.reasonrl.reward.RewardScheme;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
 import org.reasonrl.run.Progress;
@@ -39,15 +37,10 @@ import org.reasonrl.train.Statistics;
 import org.reasonrl.train.TokenizedExample;
 import org.reasonrl.train.rl.ActorCritic;
 import org.reasonrl.train.rl.BufferAssembly;
-import org.reasonrl.train.rl.ClipRange;
 import org.reasonrl.train.rl.ClippedPolicyLoss;
 import org.reasonrl.train.rl.ClippedValueLoss;
 import org.reasonrl.train.rl.KlController;
-import org.reasonrl.train.rl.KlEstimator;
-import org.reasonrl.train.rl.LossAggregation;
-import org.reasonrl.train.rl.MethodOptions;
 import org.reasonrl.train.rl.PolicyGradientMethod;
-import org.reasonrl.train.rl.PolicyGradientMethods;
 import org.reasonrl.train.rl.PolicyObjective;
 import org.reasonrl.train.rl.PolicySample;
 import org.reasonrl.train.rl.PolicyScoring;
@@ -80,7 +73,7 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
 
   private final PpoSpec spec;
   private final RewardFunction customReward;
-  private Inputs inputs;
+  private PpoInputs inputs;
 
   public PolicyOptimization(PpoSpec spec) {
     this(spec, null);
@@ -113,11 +106,6 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
   public record Result(long iterations, long rollouts, boolean stopped, List<CurvePoint> curve,
       Path finalModel) {}
 
-  /** The checked inputs. */
-  private record Inputs(PolicyCheckpoint policy, List<Problem> questions,
-      List<Problem> evalProblems, PolicyGradientMethod method, RewardScheme scheme,
-      KlEstimator klEstimator, ActorCritic.Critic critic, ClipRange clip) {}
-
   @Override
   public JobDefinition<Result> definition() {
     return JobDefinition.of("ppo", spec.output(), spec, spec.seed(), Result.class);
@@ -125,89 +113,7 @@ public final class PolicyOptimization implements Job<PolicyOptimization.Result> 
 
   @Override
   public void validate() {
-    PpoSpec.PolicyLoss loss = spec.loss();
-    MethodOptions options = new MethodOptions(loss.gamma(), loss.lambda(),
-        org.reasonrl.train.rl.GroupNormalized.DEFAULT_EPSILON, spec.rollout().maxNewTokens());
-    PolicyGradientMethod method = PolicyGradientMethods.named(spec.advantage(), options);
-    if (!loss.aggregation().isEmpty()) {
-      method = method.withAggregation(LossAggregation.named(loss.aggregation(),
-          spec.rollout().maxNewTokens()));
-    }
-    if (method.usesGroups() && spec.rollout().k() < 2) {
-      throw new IllegalArgumentException("advantage '" + method.name() + "' compares the K"
-          + " samples of a question: k must be >= 2 but was " + spec.rollout().k());
-    }
-    if (spec.rollout().topP() != 1) {
-      throw new IllegalArgumentException("topP must be 1 for policy-gradient rollouts (the ratio"
-          + " is taken under softmax(z/T), which a nucleus cut does not sample from) but was "
-          + spec.rollout().topP());
-    }
-    if (!(loss.clipLow() > 0) || !(loss.clipHigh() > 0)) {
-      throw new IllegalArgumentException("clip must be > 0 but was " + loss.clipLow() + " (low), "
-          + loss.clipHigh() + " (high)");
-    }
-    ClipRange clip = ClipRange.asymmetric(loss.clipLow(), loss.clipHigh());
-    if (loss.epochs() < 1) {
-      throw new IllegalArgumentException("epochs must be >= 1 but was " + loss.epochs());
-    }
-    if (!(loss.valueClip() > 0) || !(loss.valueCoefficient() >= 0)
-        || !(loss.entropyCoefficient() >= 0)) {
-      throw new IllegalArgumentException("valueClip must be > 0 and valueCoefficient,"
-          + " entropyCoefficient >= 0");
-    }
-    ActorCritic.Critic critic = method.usesCritic() ? ActorCritic.Critic.parse(loss.critic())
-        : ActorCritic.Critic.NONE;
-    PpoSpec.KlPenalty kl = spec.kl();
-    KlEstimator estimator = KlEstimator.named(kl.estimator());
-    if (!kl.placement().equals("reward") && !kl.placement().equals("loss")) {
-      throw new IllegalArgumentException("klPlacement must be reward or loss but was '"
-          + kl.placement() + "'");
-    }
-    if (!(kl.coefficient() >= 0) || !(kl.target() >= 0) || !(kl.maxKl() >= 0)
-        || !(kl.horizon() > 0)) {
-      throw new IllegalArgumentException("klCoefficient, klTarget and maxKl must be >= 0 and"
-          + " klHorizon > 0");
-    }
-    if (kl.target() > 0 && kl.inLoss()) {
-      throw new IllegalArgumentException("the adaptive KL controller steers the KL in the reward;"
-          + " with kl placement 'loss' set klTarget to 0");
-    }
-    if (spec.lora() != null) {
-      if (spec.lora().dropout() != 0) {
-        throw new IllegalArgumentException("loraDropout must be 0 for ppo (the old log-probs come"
-            + " from a forward without dropout, so the first ratio would not be 1) but was "
-            + spec.lora().dropout());
-      }
-      if (critic == ActorCritic.Critic.SEPARATE) {
-        throw new IllegalArgumentException("critic 'separate' trains a second full model; with"
-            + " LoRA use critic 'shared'");
-      }
-    }
-    if (!(spec.malformedPenalty() >= 0)) {
-      throw new IllegalArgumentException("malformedPenalty (subtracted from the reward of an"
-          + " answer that cannot be extracted) must be >= 0 but was " + spec.malformedPenalty());
-    }
-    RewardScheme scheme = null;
-    if (customReward == null) {
-      scheme = RewardScheme.parse(spec.reward()).checkOrm(spec.ormCheckpoint() != null);
-      if (spec.ormCheckpoint() != null && scheme.needsOrm()) {
-        PolicyCheckpoint.check(spec.ormCheckpoint());
-      }
-    }
-    PolicyCheckpoint policy = PolicyCheckpoint.check(spec.checkpoint());
-    List<Problem> questions = Datasets.load(spec.dataset()).problems();
-    if (spec.maxQuestions() > 0 && questions.size() > spec.maxQuestions()) {
-      questions = questions.subList(0, spec.maxQuestions());
-    }
-    if (questions.isEmpty()) {
-      throw new IllegalArgumentException("the training set " + spec.dataset() + " has no"
-          + " questions");
-    }
-    List<Problem> evalProblems = Datasets.load(spec.evalDataset()).problems();
-    if (spec.evalProblems() > 0 && evalProblems.size() > spec.evalProblems()) {
-      evalProblems = evalProblems.subList(0, spec.evalProblems());
-    }
-    inputs = new Inputs(policy, questions, evalProblems, method, scheme, estimator, critic, clip);
+    inputs = PpoInputs.check(spec, customReward != null);
   }
 
   @Override
