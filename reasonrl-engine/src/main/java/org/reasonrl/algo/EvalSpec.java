@@ -17,9 +17,12 @@ import org.reasonrl.eval.EvalOptions;
  * @param ormCheckpoint an outcome reward model for rerank@K, or {@code null}
  * @param options sampling and metric options
  * @param output the run directory for {@code eval.json} and {@code samples.jsonl}
+ * @param stepCondition a token written before every step of every solution ({@code [GOOD]} to
+ *     evaluate a Return-Conditioned RL policy, {@code [BAD]} for its contrast); {@code null} for
+ *     none. It must be a special token of the checkpoint's tokenizer
  */
 public record EvalSpec(Path checkpoint, DatasetSpec dataset, int maxProblems, int fewShot,
-    Path ormCheckpoint, EvalOptions options, Path output) {
+    Path ormCheckpoint, EvalOptions options, Path output, String stepCondition) {
 
   public EvalSpec {
     if (checkpoint == null) {
@@ -35,6 +38,13 @@ public record EvalSpec(Path checkpoint, DatasetSpec dataset, int maxProblems, in
     if (fewShot < 0) {
       throw new IllegalArgumentException("fewShot must be >= 0 but was " + fewShot);
     }
+    stepCondition = stepCondition == null || stepCondition.isBlank() ? null : stepCondition;
+  }
+
+  /** Without a step condition. */
+  public EvalSpec(Path checkpoint, DatasetSpec dataset, int maxProblems, int fewShot,
+      Path ormCheckpoint, EvalOptions options, Path output) {
+    this(checkpoint, dataset, maxProblems, fewShot, ormCheckpoint, options, output, null);
   }
 
   /**

@@ -84,6 +84,11 @@ public final class Evaluation implements Job<Evaluation.Report> {
     if (spec.ormCheckpoint() != null) {
       PolicyCheckpoint.check(spec.ormCheckpoint());
     }
+    if (spec.stepCondition() != null) {
+      try (Tokenizer tokenizer = policy.openTokenizer()) {
+        stepConditionId(tokenizer);
+      }
+    }
     inputs = new Inputs(policy, set, problems, format);
   }
 
@@ -100,9 +105,14 @@ public final class Evaluation implements Job<Evaluation.Report> {
           : OutcomeRewardModel.load(spec.ormCheckpoint(), manager);
       log.accept("Evaluating " + spec.checkpoint() + " on " + problems.size() + " problems of "
           + set.source() + " (K=" + spec.options().k() + ", n=" + spec.options().samples()
-          + ", T=" + spec.options().temperature() + (orm == null ? "" : ", ORM rerank") + ")");
-      EvalRun result = new Evaluator(policy, tokenizer, format, orm)
-          .evaluate(problems, spec.options(), log);
+          + ", T=" + spec.options().temperature() + (orm == null ? "" : ", ORM rerank")
+          + (spec.stepCondition() == null ? "" : ", " + spec.stepCondition() + " before each step")
+          + ")");
+      Evaluator evaluator = new Evaluator(policy, tokenizer, format, orm);
+      if (spec.stepCondition() != null) {
+        evaluator = evaluator.conditionedOn(stepConditionId(tokenizer));
+      }
+      EvalRun result = evaluator.evaluate(problems, spec.options(), log);
       Report report = new Report(result.result(), spec.checkpoint().toString(), set.source(),
           set.skippedCount(), format.shots(),
           spec.ormCheckpoint() == null ? null : spec.ormCheckpoint().toString(),
@@ -142,6 +152,16 @@ public final class Evaluation implements Job<Evaluation.Report> {
       }
       return newest;
     }
+  }
+
+  /** The step condition's id: a special token of the checkpoint's tokenizer, or refused. */
+  private int stepConditionId(Tokenizer tokenizer) {
+    String token = spec.stepCondition();
+    if (!tokenizer.isSpecial(token)) {
+      throw new IllegalArgumentException("stepCondition '" + token + "' is not a special token"
+          + " of " + tokenizer.file() + " (a Return-Conditioned RL policy has [GOOD] and [BAD])");
+    }
+    return tokenizer.tokenId(token);
   }
 
   private List<Problem> trainExemplars() {

@@ -30,6 +30,8 @@ public final class Evaluator {
   private final PromptFormat format;
   private final OutcomeRewardModel orm;
   private final NoveltyReference novelty;
+  /** The token put before every step (Return-Conditioned RL), or -1. */
+  private final int stepCondition;
 
   /** @param orm scores samples for rerank@K; {@code null} leaves rerank@K absent */
   public Evaluator(CausalLm policy, Tokenizer tokenizer, PromptFormat format,
@@ -44,11 +46,25 @@ public final class Evaluator {
    */
   public Evaluator(CausalLm policy, Tokenizer tokenizer, PromptFormat format,
       OutcomeRewardModel orm, NoveltyReference novelty) {
+    this(policy, tokenizer, format, orm, novelty, -1);
+  }
+
+  private Evaluator(CausalLm policy, Tokenizer tokenizer, PromptFormat format,
+      OutcomeRewardModel orm, NoveltyReference novelty, int stepCondition) {
     this.policy = policy;
     this.tokenizer = tokenizer;
     this.format = format;
     this.orm = orm;
     this.novelty = novelty;
+    this.stepCondition = stepCondition;
+  }
+
+  /**
+   * This evaluator with {@code token} written before every step of every solution (see
+   * {@link Sampler#conditionedOn}): a Return-Conditioned RL policy asked for good steps.
+   */
+  public Evaluator conditionedOn(int token) {
+    return new Evaluator(policy, tokenizer, format, orm, novelty, token);
   }
 
   public EvalRun evaluate(List<Problem> problems, EvalOptions options, Consumer<String> log) {
@@ -56,7 +72,8 @@ public final class Evaluator {
       throw new IllegalArgumentException("no problems to evaluate");
     }
     List<String> prompts = problems.stream().map(p -> format.prompt(p.question())).toList();
-    Sampler sampler = new Sampler(policy, tokenizer);
+    Sampler sampler = stepCondition < 0 ? new Sampler(policy, tokenizer)
+        : new Sampler(policy, tokenizer).conditionedOn(stepCondition);
     Map<String, Double> seconds = new LinkedHashMap<>();
 
     List<Rollout> greedy = null;
@@ -109,10 +126,15 @@ public final class Evaluator {
     });
   }
 
-  /** The ORM's final score of each sample (its sparse reward: float32, so held exactly). */
+  /**
+   * The ORM's final score of each sample (its sparse reward: float32, so held exactly). The ORM
+   * reads the solution as written, without step conditions: it was trained on plain solutions.
+   */
   private double[] score(List<Rollout> rollouts, List<Problem> problems, int batchSize) {
+    List<Rollout> plain = stepCondition < 0 ? rollouts
+        : rollouts.stream().map(r -> r.withoutToken(stepCondition)).toList();
     List<TokenRewards> rewards = new OrmFinalReward(orm, batchSize,
-        Math.max(tokenizer.padId(), 0)).scoreByPrompt(rollouts, problems);
+        Math.max(tokenizer.padId(), 0)).scoreByPrompt(plain, problems);
     return rewards.stream().mapToDouble(TokenRewards::total).toArray();
   }
 

@@ -46,4 +46,23 @@ public record Rollout(
     }
     return sum;
   }
+
+  /**
+   * This rollout with every {@code token} left out of its tokens (and their log-probabilities):
+   * a step-conditioned solution as a reader that never saw the condition token sees it.
+   */
+  public Rollout withoutToken(int token) {
+    int[] kept = java.util.stream.IntStream.range(0, tokens.length)
+        .filter(t -> tokens[t] != token).toArray();
+    int[] keptTokens = new int[kept.length];
+    float[] keptLogprobs = new float[kept.length];
+    float[] keptSampling = new float[kept.length];
+    for (int i = 0; i < kept.length; i++) {
+      keptTokens[i] = tokens[kept[i]];
+      keptLogprobs[i] = logprobs[kept[i]];
+      keptSampling[i] = samplingLogprobs[kept[i]];
+    }
+    return new Rollout(promptIndex, sampleIndex, promptTokens, keptTokens, keptLogprobs,
+        keptSampling, completion, stop);
+  }
 }

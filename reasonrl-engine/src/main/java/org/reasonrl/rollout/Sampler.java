@@ -36,11 +36,33 @@ public final class Sampler {
   private final CausalLm model;
   private final Tokenizer tokenizer;
   private final StopCheck.TokenPieces pieces;
+  /** The token put before every step (Return-Conditioned RL's {@code [GOOD]}), or -1. */
+  private final int stepCondition;
 
   public Sampler(CausalLm model, Tokenizer tokenizer) {
+    this(model, tokenizer, new StopCheck.TokenPieces(tokenizer, model.config().vocabSize()), -1);
+  }
+
+  private Sampler(CausalLm model, Tokenizer tokenizer, StopCheck.TokenPieces pieces,
+      int stepCondition) {
     this.model = model;
     this.tokenizer = tokenizer;
-    this.pieces = new StopCheck.TokenPieces(tokenizer, model.config().vocabSize());
+    this.pieces = pieces;
+    this.stepCondition = stepCondition;
+  }
+
+  /**
+   * This sampler, writing {@code token} before every step: as the first token of each
+   * completion and after every token whose text ends a line (the steps of {@code
+   * SolutionSteps}). The token is fed, not drawn: it stays in {@link Rollout#tokens()} with
+   * log-probability 0, counts against the budget, and is left out of the completion's text.
+   */
+  public Sampler conditionedOn(int token) {
+    if (token < 0 || token >= model.config().vocabSize()) {
+      throw new IllegalArgumentException("condition token id " + token + " is outside the"
+          + " model's vocabulary of " + model.config().vocabSize());
+    }
+    return new Sampler(model, tokenizer, pieces, token);
   }
 
   /** The prompt's token ids as the model sees them: BOS (if the tokenizer has one), then text. */
@@ -55,13 +77,27 @@ public final class Sampler {
    */
   public List<Rollout> sample(List<String> prompts, int samplesPerPrompt, SamplingOptions options,
       long seed, IntConsumer progress) {
+    List<int[]> encoded = new ArrayList<>(prompts.size());
+    for (String prompt : prompts) {
+      encoded.add(encodePrompt(prompt));
+    }
+    return sampleEncoded(encoded, samplesPerPrompt, options, seed, progress);
+  }
+
+  /**
+   * {@link #sample} for prompts given as token ids (e.g. a question's prompt followed by the
+   * first steps of a solution, to sample continuations of that prefix).
+   */
+  public List<Rollout> sampleEncoded(List<int[]> encoded, int samplesPerPrompt,
+      SamplingOptions options, long seed, IntConsumer progress) {
     if (samplesPerPrompt < 1) {
       throw new IllegalArgumentException("samples per prompt must be >= 1 but was "
           + samplesPerPrompt);
     }
-    List<int[]> encoded = new ArrayList<>(prompts.size());
-    for (String prompt : prompts) {
-      encoded.add(encodePrompt(prompt));
+    for (int[] prompt : encoded) {
+      if (prompt.length == 0) {
+        throw new IllegalArgumentException("a prompt needs at least one token");
+      }
     }
     int context = model.config().maxPositionEmbeddings();
     int[] budgets = new int[encoded.size()];
@@ -73,7 +109,7 @@ public final class Sampler {
       }
       budgets[p] = StopCheck.budget(options.maxNewTokens(), length, context);
     }
-    int rows = prompts.size() * samplesPerPrompt;
+    int rows = encoded.size() * samplesPerPrompt;
     TokenChooser chooser = new TokenChooser(options);
     StopCheck stopCheck = new StopCheck(tokenizer.eosId(), options.stopCondition(), pieces);
     List<Rollout> out = new ArrayList<>(rows);
@@ -88,7 +124,7 @@ public final class Sampler {
       }
       decode(batch, chooser, stopCheck);
       for (Row row : batch) {
-        out.add(row.toRollout(tokenizer));
+        out.add(row.toRollout(tokenizer, stepCondition));
       }
       if (progress != null) {
         progress.accept(end - start);
@@ -124,7 +160,9 @@ public final class Sampler {
         int finished = 0;
         for (int r = 0; r < active.size(); r++) {
           Row row = active.get(r);
-          next[r][0] = row.advance(chooser, stopCheck, logits, r * vocab, vocab);
+          next[r][0] = startsStep(row)
+              ? row.force(stepCondition)
+              : row.advance(chooser, stopCheck, logits, r * vocab, vocab);
           if (row.stop != null) {
             finished++;
           }
@@ -165,6 +203,12 @@ public final class Sampler {
       }
       cache.close();
     }
+  }
+
+  /** Whether the row's next token begins a step and so is the step condition (if any). */
+  private boolean startsStep(Row row) {
+    return stepCondition >= 0 && row.stop == null
+        && (row.length == 0 || pieces.of(row.tokens[row.length - 1]).indexOf('\n') >= 0);
   }
 
   /** One forward over new tokens; returns the last position's logits, (rows × vocab) flat. */
@@ -222,10 +266,20 @@ public final class Sampler {
       return choice.token();
     }
 
-    Rollout toRollout(Tokenizer tokenizer) {
+    /** Feeds {@code token} without drawing it (log-probability 0); it adds no text. */
+    int force(int token) {
+      tokens[length] = token;
+      length++;
+      stop = length == budget ? StopReason.MAX_TOKENS : null;
+      return token;
+    }
+
+    Rollout toRollout(Tokenizer tokenizer, int stepCondition) {
       int[] generated = Arrays.copyOf(tokens, length);
       int textLength = stop == StopReason.EOS ? length - 1 : length;
-      String completion = tokenizer.decode(Arrays.copyOf(tokens, textLength));
+      int[] text = Arrays.stream(tokens, 0, textLength).filter(t -> t != stepCondition)
+          .toArray();
+      String completion = tokenizer.decode(text);
       return new Rollout(promptIndex, sampleIndex, prompt, generated,
           Arrays.copyOf(logprobs, length), Arrays.copyOf(samplingLogprobs, length), completion,
           stop);

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Examples laid out for teacher forcing, right-padded: the model reads {@code inputs} (sequence
  * without its last token) and is scored on {@code targets} (sequence without its first token)
- * where {@code lossMask} is 1 — the completion tokens only, never the prompt or padding.
+ * where {@code lossMask} is 1 — the completion tokens only (less those the example marks
+ * unscored), never the prompt or padding.
  * Right padding is safe for training: causal attention never lets a real token see the padding
  * after it, and positions come from the attention mask.
  */
@@ -39,6 +40,9 @@ public record SequenceBatch(int[][] inputs, int[][] attentionMask, int[][] targe
       Arrays.fill(attention[r], 0, steps, 1);
       // Target t is sequence[t + 1]: a completion token when t + 1 >= prompt length.
       Arrays.fill(loss[r], example.prompt().length - 1, steps, 1);
+      for (int position : example.unscored()) {
+        loss[r][example.prompt().length - 1 + position] = 0;
+      }
       tokens += steps;
     }
     return new SequenceBatch(inputs, attention, targets, loss, tokens);

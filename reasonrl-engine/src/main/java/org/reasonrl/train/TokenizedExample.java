@@ -10,8 +10,10 @@ import org.reasonrl.text.Tokenizer;
  *
  * @param prompt token ids the model conditions on (BOS first when the tokenizer has one)
  * @param completion token ids to learn, ending with EOS for a finished solution
+ * @param unscored indices into {@code completion} of tokens the model reads but is not trained
+ *     to write (Return-Conditioned RL's condition tokens), strictly increasing; usually none
  */
-public record TokenizedExample(int[] prompt, int[] completion) {
+public record TokenizedExample(int[] prompt, int[] completion, int[] unscored) {
 
   public TokenizedExample {
     if (prompt.length == 0) {
@@ -20,6 +22,19 @@ public record TokenizedExample(int[] prompt, int[] completion) {
     if (completion.length == 0) {
       throw new IllegalArgumentException("an example needs at least one completion token");
     }
+    for (int i = 0; i < unscored.length; i++) {
+      if (unscored[i] < 0 || unscored[i] >= completion.length
+          || (i > 0 && unscored[i] <= unscored[i - 1])) {
+        throw new IllegalArgumentException("unscored positions must be strictly increasing"
+            + " indices into the completion of " + completion.length + " tokens but were "
+            + java.util.Arrays.toString(unscored));
+      }
+    }
+  }
+
+  /** Every completion token is learned. */
+  public TokenizedExample(int[] prompt, int[] completion) {
+    this(prompt, completion, new int[0]);
   }
 
   /** Question and reference solution in the shared prompt format, tokenised as sampling does. */

@@ -359,6 +359,50 @@ class SamplerTest {
     }
   }
 
+  @Test
+  void aStepConditionIsFedBeforeEveryStepAndLeftOutOfTheText() {
+    int good = tokenizer.tokenId("[GOOD]");
+    int mia = ScriptedModel.id(tokenizer, " Mia");
+    int newline = ScriptedModel.id(tokenizer, "\n");
+    // A bigram policy: [GOOD] → " Mia" → "\n" → " ####" → " 7" → EOS.
+    CausalLm bigram = ScriptedModel.graph(manager, tokenizer, mia, new int[][] {{good, mia},
+        {mia, newline}, {newline, ScriptedModel.id(tokenizer, " ####")},
+        {ScriptedModel.id(tokenizer, " ####"), ScriptedModel.id(tokenizer, " 7")},
+        {ScriptedModel.id(tokenizer, " 7"), tokenizer.eosId()}}, false);
+    SamplingOptions greedy = new SamplingOptions(0, 1, 8, 4, StopCondition.NONE);
+    Rollout plain = new Sampler(bigram, tokenizer).sample(List.of("Question: x\nAnswer:"), 1,
+        greedy, 1, null).get(0);
+    assertEquals(" Mia\n #### 7", plain.completion());
+    // Conditioned, every step starts with [GOOD], after which the policy writes " Mia" again:
+    // [GOOD] Mia \n [GOOD] Mia \n [GOOD] Mia, cut by the budget of 8.
+    Rollout conditioned = new Sampler(bigram, tokenizer).conditionedOn(good)
+        .sample(List.of("Question: x\nAnswer:"), 1, greedy, 1, null).get(0);
+    assertArrayEquals(new int[] {good, mia, newline, good, mia, newline, good, mia},
+        conditioned.tokens());
+    assertEquals(" Mia\n Mia\n Mia", conditioned.completion());
+    assertEquals(StopReason.MAX_TOKENS, conditioned.stop());
+    for (int t : new int[] {0, 3, 6}) {
+      assertEquals(0f, conditioned.logprobs()[t]);
+    }
+    assertArrayEquals(new int[] {mia, newline, mia, newline, mia},
+        conditioned.withoutToken(good).tokens());
+  }
+
+  @Test
+  void noStepConditionFollowsTheAnswerLineThatEndsARow() {
+    int good = tokenizer.tokenId("[GOOD]");
+    int hashes = ScriptedModel.id(tokenizer, " ####");
+    int seven = ScriptedModel.id(tokenizer, " 7");
+    int newline = ScriptedModel.id(tokenizer, "\n");
+    CausalLm bigram = ScriptedModel.graph(manager, tokenizer, hashes, new int[][] {
+        {good, hashes}, {hashes, seven}, {seven, newline}, {newline, hashes}}, false);
+    Rollout rollout = new Sampler(bigram, tokenizer).conditionedOn(good).sample(
+        List.of("Question: x\nAnswer:"), 1, SamplingOptions.greedy(20, 4), 1, null).get(0);
+    assertArrayEquals(new int[] {good, hashes, seven, newline}, rollout.tokens());
+    assertEquals(" #### 7\n", rollout.completion());
+    assertEquals(StopReason.ANSWER_LINE, rollout.stop());
+  }
+
   private static void assertSameRollout(Rollout expected, Rollout actual) {
     assertArrayEquals(expected.tokens(), actual.tokens(), "sample " + expected.sampleIndex());
     assertArrayEquals(expected.logprobs(), actual.logprobs(), 1e-4f);

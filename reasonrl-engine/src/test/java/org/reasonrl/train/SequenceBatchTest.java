@@ -28,6 +28,25 @@ class SequenceBatchTest {
   }
 
   @Test
+  void unscoredCompletionTokensAreReadButCarryNoLoss() {
+    // prompt [1 10], completion [4 20 4 21 2] with 4 (a condition token) unscored at 0 and 2:
+    // targets are [10 4 20 4 21 2]; the 4s at target positions 1 and 3 get no loss.
+    SequenceBatch batch = SequenceBatch.of(List.of(new TokenizedExample(new int[] {1, 10},
+        new int[] {4, 20, 4, 21, 2}, new int[] {0, 2})), 0);
+    assertArrayEquals(new int[] {1, 10, 4, 20, 4, 21}, batch.inputs()[0]);
+    assertArrayEquals(new int[] {10, 4, 20, 4, 21, 2}, batch.targets()[0]);
+    assertArrayEquals(new int[] {0, 0, 1, 0, 1, 1}, batch.lossMask()[0]);
+  }
+
+  @Test
+  void unscoredPositionsMustBeIncreasingIndicesIntoTheCompletion() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new TokenizedExample(new int[] {1}, new int[] {4, 20}, new int[] {2}));
+    assertThrows(IllegalArgumentException.class,
+        () -> new TokenizedExample(new int[] {1}, new int[] {4, 20, 4}, new int[] {2, 0}));
+  }
+
+  @Test
   void rejectsEmptyInput() {
     assertThrows(IllegalArgumentException.class, () -> SequenceBatch.of(List.of(), 0));
     assertThrows(IllegalArgumentException.class,
