@@ -81,6 +81,13 @@ public record LlamaConfig(
         tieWordEmbeddings, bosTokenId, eosTokenId, padTokenId);
   }
 
+  /** Returns a copy with another vocabulary size (new token ids, as for RCRL's condition tokens). */
+  public LlamaConfig withVocabSize(int vocab) {
+    return new LlamaConfig(hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+        numKeyValueHeads, headDim, rmsNormEps, ropeTheta, vocab, maxPositionEmbeddings,
+        tieWordEmbeddings, bosTokenId, eosTokenId, padTokenId);
+  }
+
   /** Query heads sharing one key/value head. */
   public int groupSize() {
     return numAttentionHeads / numKeyValueHeads;

@@ -166,6 +166,11 @@ public final class Tokenizer implements AutoCloseable {
     return id;
   }
 
+  /** Whether {@code token} has an id, in the vocabulary or as an added token. */
+  public boolean contains(String token) {
+    return ids.containsKey(token);
+  }
+
   /** Whether {@code token} is registered as a special (added) token. */
   public boolean isSpecial(String token) {
     return specials.containsKey(token);

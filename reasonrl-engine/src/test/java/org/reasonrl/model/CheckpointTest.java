@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -50,10 +49,7 @@ class CheckpointTest {
   private static final int[][] MASK = {{0, 0, 1, 1, 1}, {1, 1, 1, 1, 1}};
 
   private static float[] logits(CausalLm model) {
-    try (NDManager step = manager.newSubManager()) {
-      return model.forward(new ParameterStore(step, false), ModelFixtures.matrix(step, IDS),
-          ModelFixtures.matrix(step, MASK), null, false).logits().toFloatArray();
-    }
+    return ModelFixtures.logits(manager, model, IDS, MASK);
   }
 
   private CausalLm savedModel(Path dir, long maxShard) throws IOException {

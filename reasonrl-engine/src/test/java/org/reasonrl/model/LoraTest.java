@@ -46,10 +46,7 @@ class LoraTest {
   }
 
   private static float[] logits(CausalLm model) {
-    try (NDManager step = manager.newSubManager()) {
-      return model.forward(new ParameterStore(step, false), ModelFixtures.matrix(step, IDS),
-          ModelFixtures.matrix(step, MASK), null, false).logits().toFloatArray();
-    }
+    return ModelFixtures.logits(manager, model, IDS, MASK);
   }
 
   private static void assertClose(float[] expected, float[] actual, double tolerance) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -57,6 +58,14 @@ final class ModelFixtures {
       }
     }
     return new int[][][] {ids, mask};
+  }
+
+  /** Logits (B, T, V) of a left-padded batch, flattened, from a forward in a scratch manager. */
+  static float[] logits(NDManager manager, CausalLm model, int[][] ids, int[][] mask) {
+    try (NDManager step = manager.newSubManager()) {
+      return model.forward(new ParameterStore(step, false), matrix(step, ids),
+          matrix(step, mask), null, false).logits().toFloatArray();
+    }
   }
 
   static NDArray matrix(NDManager manager, int[][] rows) {
