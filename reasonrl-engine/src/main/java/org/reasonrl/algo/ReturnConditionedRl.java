@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.PromptFormat;
-import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.eval.Bootstrap;
 import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.job.Job;
@@ -18,6 +17,7 @@ import org.reasonrl.job.JobContext;
 import org.reasonrl.job.JobDefinition;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
+import org.reasonrl.model.VocabularyGrowth;
 import org.reasonrl.reward.Judgement;
 import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.reward.SolutionSteps;
@@ -26,6 +26,8 @@ import org.reasonrl.rollout.Sampler;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
+import org.reasonrl.text.ConditionTokens;
 import org.reasonrl.text.Tokenizer;
 import org.reasonrl.train.ShuffledOrder;
 import org.reasonrl.train.TokenizedExample;
@@ -47,12 +49,13 @@ import org.reasonrl.train.TokenizedExample;
  */
 public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result> {
 
-  public static final String GOOD = WordLevelTokenizerJson.GOOD;
-  public static final String BAD = WordLevelTokenizerJson.BAD;
+  public static final String GOOD = ConditionTokens.GOOD;
+  public static final String BAD = ConditionTokens.BAD;
   public static final String SOLUTIONS_FILE = "solutions.jsonl";
   public static final String SAMPLING_FILE = "sampling.json";
   public static final String LABELLED_FILE = "labelled.jsonl";
   public static final String LABELLING_FILE = "labelling.json";
+  public static final String START_DIR = "start";
   public static final String TRAIN_DIR = "train";
   public static final String EVAL_GOOD_DIR = "eval-good";
   public static final String EVAL_BAD_DIR = "eval-bad";
@@ -92,21 +95,7 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
       Path finalModel, Path goodEval, Path badEval) {}
 
   private record Inputs(PolicyCheckpoint policy, PolicyCheckpoint labeller,
-      List<Problem> questions, ConditionTokens tokens) {}
-
-  /** The ids of {@code [GOOD]} and {@code [BAD]} in the policy's tokenizer. */
-  record ConditionTokens(int good, int bad) {
-
-    static ConditionTokens of(Tokenizer tokenizer) {
-      for (String token : List.of(GOOD, BAD)) {
-        if (!tokenizer.isSpecial(token)) {
-          throw new IllegalArgumentException(tokenizer.file() + " has no special token " + token
-              + ": RCRL conditions on " + GOOD + " and " + BAD);
-        }
-      }
-      return new ConditionTokens(tokenizer.tokenId(GOOD), tokenizer.tokenId(BAD));
-    }
-  }
+      List<Problem> questions) {}
 
   @Override
   public JobDefinition<Result> definition() {
@@ -125,11 +114,7 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
       questions = questions.subList(0, spec.maxQuestions());
     }
     Datasets.load(spec.evalDataset());
-    ConditionTokens tokens;
-    try (Tokenizer tokenizer = policy.openTokenizer()) {
-      tokens = ConditionTokens.of(tokenizer);
-    }
-    inputs = new Inputs(policy, labeller, questions, tokens);
+    inputs = new Inputs(policy, labeller, questions);
   }
 
   @Override
@@ -280,13 +265,44 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
           format.prompt(questions.get(question).question()));
     }
 
+    /**
+     * π_0 with rows for {@code [GOOD]} and {@code [BAD]}: the checkpoint itself when its
+     * tokenizer has them (the embedded one does), else {@code start/}, written once: its
+     * tokenizer gains them as special tokens and the model the rows for their ids, drawn from
+     * the run's seed.
+     */
+    private Path conditionedStart() {
+      try (Tokenizer tokenizer = inputs.policy().openTokenizer()) {
+        if (ConditionTokens.NAMES.stream().allMatch(tokenizer::isSpecial)) {
+          return inputs.policy().dir();
+        }
+      }
+      Path start = run.resolve(START_DIR);
+      if (context.done(START_DIR + "/" + Checkpoint.CONFIG)) {
+        return start;
+      }
+      Path tokenizerFile = ConditionTokens.ensure(inputs.policy().tokenizerFile(),
+          run.resolve("start-" + Checkpoint.TOKENIZER));
+      try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device());
+          Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
+        CausalLm grown = VocabularyGrowth.fit(Checkpoint.load(inputs.policy().dir(), manager),
+            tokenizer.vocabSize(), manager, SeedStream.of(spec.seed(), "rcrl"));
+        run.writeDirectory(START_DIR, dir -> Checkpoint.save(grown, dir, tokenizerFile));
+        log.accept("RCRL: added " + ConditionTokens.NAMES + " to " + spec.checkpoint()
+            + " (vocabulary " + grown.config().vocabSize() + ") in " + start);
+      }
+      return start;
+    }
+
     /** The conditioned fine-tune of π_0, published at {@code <output>/model}. */
     private long train(List<LabelledSolution> labelled) {
-      long start = System.nanoTime();
+      Path start = conditionedStart();
+      long begin = System.nanoTime();
+      PolicyCheckpoint policy = PolicyCheckpoint.check(start);
       try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device());
-          Tokenizer tokenizer = inputs.policy().openTokenizer()) {
-        CausalLm model = Checkpoint.load(inputs.policy().dir(), manager);
-        ConditionTokens ids = inputs.tokens();
+          Tokenizer tokenizer = policy.openTokenizer()) {
+        CausalLm model = Checkpoint.load(policy.dir(), manager);
+        ConditionTokens ids = ConditionTokens.of(tokenizer);
         List<TokenizedExample> examples = new ArrayList<>(labelled.size());
         for (LabelledSolution s : labelled) {
           TokenizedExample example = StepLabels.conditioned(prompt(tokenizer, s.question()),
@@ -295,13 +311,13 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
             examples.add(example);
           }
         }
-        FineTune fineTune = new FineTune(model, inputs.policy().tokenizerFile(),
+        FineTune fineTune = new FineTune(model, policy.tokenizerFile(),
             Math.max(tokenizer.padId(), 0), spec.optimization());
         try (RunDirectory trainRun = RunDirectory.open(run.resolve(TRAIN_DIR))) {
-          long steps = fineTune.run(trainRun, spec.checkpoint(), examples,
+          long steps = fineTune.run(trainRun, start, examples,
               ShuffledOrder.mix(spec.seed(), 1), "rcrl", log, manager);
           PublishedModel.publish(run, run.resolve(TRAIN_DIR).resolve(PublishedModel.DIR));
-          context.record().recordStage("training", Duration.ofNanos(System.nanoTime() - start));
+          context.record().recordStage("training", Duration.ofNanos(System.nanoTime() - begin));
           return steps;
         }
       }

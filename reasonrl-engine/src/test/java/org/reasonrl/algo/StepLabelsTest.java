@@ -92,15 +92,4 @@ class StepLabelsTest {
     assertThrows(IllegalArgumentException.class, () -> StepLabels.conditioned(new int[] {1},
         tokens, new int[] {3, 5}, new boolean[] {true, true}, good, bad));
   }
-
-  @Test
-  void theEmbeddedTokenizerHoldsTheConditionTokens() {
-    ReturnConditionedRl.ConditionTokens ids = ReturnConditionedRl.ConditionTokens.of(tokenizer);
-    assertArrayEquals(new int[] {tokenizer.tokenId("[GOOD]"), tokenizer.tokenId("[BAD]")},
-        new int[] {ids.good(), ids.bad()});
-    // A condition token is one special token, and decoding without specials drops it.
-    assertArrayEquals(new int[] {ids.good()}, tokenizer.encode("[GOOD]"));
-    org.junit.jupiter.api.Assertions.assertEquals(" 4",
-        tokenizer.decode(new int[] {ids.good(), tokenizer.encode(" 4")[0]}, true));
-  }
 }

@@ -41,7 +41,8 @@ public final class ScriptedModel {
   public static CausalLm graph(NDManager manager, Tokenizer tokenizer, int otherwise,
       int[][] edges, boolean keepAttention, int context) {
     int vocab = tokenizer.vocabSize();
-    LlamaConfig config = LlamaConfig.of(vocab + 4 - vocab % 4, 8, 1, 4, 4, vocab, context, false);
+    // One-hot embeddings need hidden > vocab; a multiple of 8 keeps 4 heads of even size.
+    LlamaConfig config = LlamaConfig.of(vocab + 8 - vocab % 8, 8, 1, 4, 4, vocab, context, false);
     CausalLm model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(1, "init"));
     int hidden = config.hiddenSize();
     float[] embed = new float[vocab * hidden];
