@@ -99,4 +99,16 @@ final class RcrlFixtures {
         new Optimization(steps, 8, 8, lr, 2, 0.0, 1.0, 5, 10), 0,
         RolloutSpec.of(2, 1.0, 12, 16), 5);
   }
+
+  /**
+   * The kill tests' run: enough questions for several labelling chunks, a checkpoint every 4
+   * fine-tune steps, evaluation on the first 20 problems.
+   */
+  static RcrlSpec killSpec(Path dir, Path output) {
+    DatasetSpec data = dataset(dir);
+    return new RcrlSpec(dir.resolve(WRITER), RcrlSpec.ROLLOUT_LABELS, dir.resolve(LABELLER), null,
+        0.5, 2, data, data.withSplit("test"), output, 0, RolloutSpec.of(2, 1.0, 12, 64),
+        new Optimization(12, 8, 8, 3e-3, 2, 0.0, 1.0, 4, 4), 20,
+        RolloutSpec.of(2, 1.0, 12, 64), 5);
+  }
 }

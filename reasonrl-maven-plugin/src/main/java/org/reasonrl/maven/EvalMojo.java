@@ -45,6 +45,14 @@ public class EvalMojo extends AbstractSamplingMojo {
   @Parameter(property = "reasonrl.greedy", defaultValue = "true")
   private boolean greedy;
 
+  /**
+   * A token written before every step of every solution: {@code [GOOD]} to evaluate a
+   * Return-Conditioned RL policy ({@code reasonrl:rcrl}'s), {@code [BAD]} for its contrast.
+   * Unset: none.
+   */
+  @Parameter(property = "reasonrl.stepCondition")
+  private String stepCondition;
+
   /** Bootstrap resamples for the 95% intervals. */
   @Parameter(property = "reasonrl.bootstrapResamples", defaultValue = "1000")
   private int bootstrapResamples;
@@ -57,7 +65,7 @@ public class EvalMojo extends AbstractSamplingMojo {
         s.temperature(), topP, s.maxNewTokens(), s.batchSize(), greedy, seed(),
         bootstrapResamples);
     return new EvalSpec(checkpoint(), dataset(split), maxProblems, fewShot, path(ormCheckpoint),
-        options, output());
+        options, output(), stepCondition);
   }
 
   @Override

@@ -13,6 +13,7 @@ import org.reasonrl.algo.EiSpec;
 import org.reasonrl.algo.EvalSpec;
 import org.reasonrl.algo.OrmSpec;
 import org.reasonrl.algo.PpoSpec;
+import org.reasonrl.algo.RcrlSpec;
 import org.reasonrl.algo.PretrainSpec;
 import org.reasonrl.algo.SftSpec;
 import org.reasonrl.data.DatasetSpec;
@@ -55,6 +56,8 @@ class GoalSpecsTest {
         ConfiguredMojos.configure(EvalMojo.class, target, withCheckpoint()).spec());
     assertEquals(PpoSpec.defaults(checkpoint(), output("ppo")),
         ConfiguredMojos.configure(PpoMojo.class, target, withCheckpoint()).spec());
+    assertEquals(RcrlSpec.defaults(checkpoint(), output("rcrl")),
+        ConfiguredMojos.configure(RcrlMojo.class, target, withCheckpoint()).spec());
   }
 
   @Test
@@ -75,6 +78,28 @@ class GoalSpecsTest {
     PpoSpec ppo = ConfiguredMojos.configure(PpoMojo.class, target, sampling).spec();
     assertEquals(new RolloutSpec(3, 1.1, 1.0, 50, 7), ppo.rollout());
     assertEquals(List.of(50, 7), List.of(ppo.eval().maxNewTokens(), ppo.eval().batchSize()));
+    RcrlSpec rcrl = ConfiguredMojos.configure(RcrlMojo.class, target, sampling).spec();
+    assertEquals(new RolloutSpec(3, 1.1, 1.0, 50, 7), rcrl.rollout());
+    assertEquals(List.of(50, 7), List.of(rcrl.eval().maxNewTokens(), rcrl.eval().batchSize()));
+  }
+
+  @Test
+  void everyRcrlParameterLandsInItsSpec() {
+    File orm = target.resolve("orm/model").toFile();
+    RcrlSpec rcrl = ConfiguredMojos.configure(RcrlMojo.class, target, Map.of(
+        "checkpoint", checkpoint().toFile(), "labels", "orm", "ormCheckpoint", orm,
+        "threshold", "0.7", "continuations", "6", "maxQuestions", "100", "evalProblems", "50",
+        "evalK", "6", "evalTemperature", "0.9")).spec();
+    assertEquals(List.of("orm", orm.toPath(), 0.7, 6, 100, 50),
+        List.of(rcrl.labels(), rcrl.ormCheckpoint(), rcrl.threshold(), rcrl.continuations(),
+            rcrl.maxQuestions(), rcrl.evalProblems()));
+    assertEquals(List.of(6, 0.9), List.of(rcrl.eval().k(), rcrl.eval().temperature()));
+    File labeller = target.resolve("ei/model").toFile();
+    assertEquals(labeller.toPath(), ConfiguredMojos.configure(RcrlMojo.class, target, Map.of(
+        "checkpoint", checkpoint().toFile(), "labelPolicy", labeller)).spec().labelPolicy());
+    EvalSpec eval = ConfiguredMojos.configure(EvalMojo.class, target, Map.of(
+        "checkpoint", checkpoint().toFile(), "stepCondition", "[GOOD]")).spec();
+    assertEquals("[GOOD]", eval.stepCondition());
   }
 
   @Test
