@@ -133,6 +133,12 @@ public final class Evaluation implements Job<Evaluation.Report> {
     }
   }
 
+  /** It redoes its work, never continues it: a retrained checkpoint is evaluated again. */
+  @Override
+  public boolean continuesEarlierWork() {
+    return false;
+  }
+
   private static FileTime newestFile(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       FileTime newest = FileTime.fromMillis(0);

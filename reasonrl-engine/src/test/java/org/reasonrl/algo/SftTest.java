@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.reasonrl.data.SyntheticV2Options;
 import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.eval.Evaluator;
 import org.reasonrl.job.SpecMismatchException;
+import org.reasonrl.run.Json;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.rollout.RolloutSpec;
@@ -112,6 +114,41 @@ class SftTest {
     assertEquals("spec.optimization.learningRate: 1.0E-6 → 2.0E-6",
         refused.differences().get(1));
     assertArrayEquals(record, Files.readAllBytes(temp.resolve("sft/run.json")));
+  }
+
+  /**
+   * Provenance never lies: a rerun on a finished or an interrupted run whose base checkpoint was
+   * rewritten in place, or with another batch size, is refused naming what differs; it neither
+   * returns nor continues the old run, and {@code run.json} keeps what really ran.
+   */
+  @Test
+  void aRerunWithAnotherBaseOrBatchSizeIsRefusedFinishedOrInterrupted() throws Exception {
+    Path base = SupervisedFixtures.tinyCheckpoint(temp.resolve("base"), 5);
+    DatasetSpec data = SupervisedFixtures.easyDataset(temp.resolve("data"), 20, 4);
+    Path out = temp.resolve("sft");
+    SftSpec spec = SupervisedFixtures.tinySft(base, data, out, 5, 5, 0);
+    new Sft(spec).run(line -> { });
+    byte[] record = Files.readAllBytes(out.resolve("run.json"));
+
+    SftSpec otherBatch = new SftSpec(base, data, out, 0, 4,
+        new Optimization(5, 4, 4, 3e-3, 5, 0.0, 1.0, 5, 1000), 5, 0, spec.validation(),
+        spec.seed());
+    SpecMismatchException batch = assertThrows(SpecMismatchException.class,
+        () -> new Sft(otherBatch).run(line -> { }));
+    assertTrue(batch.differences().contains("spec.optimization.batchSize: 8 → 4"),
+        batch.differences().toString());
+
+    SupervisedFixtures.tinyCheckpoint(base, 6); // another base model at the same path
+    SpecMismatchException finished = assertThrows(SpecMismatchException.class,
+        () -> new Sft(spec).run(line -> { }));
+    assertTrue(finished.differences().get(0).startsWith("spec.checkpoint: "
+        + base.resolve(Checkpoint.WEIGHTS) + " changed"), finished.differences().toString());
+    // Interrupted: no result yet, the state not finished.
+    Files.delete(out.resolve("result.json"));
+    ObjectNode state = (ObjectNode) Json.mapper().readTree(out.resolve(Sft.STATE_FILE).toFile());
+    Files.writeString(out.resolve(Sft.STATE_FILE), state.put("finished", false).toString());
+    assertThrows(SpecMismatchException.class, () -> new Sft(spec).run(line -> { }));
+    assertArrayEquals(record, Files.readAllBytes(out.resolve("run.json")));
   }
 
   /** A dataset with its own validation split (synthetic-v2) validates on it; train is all train. */
