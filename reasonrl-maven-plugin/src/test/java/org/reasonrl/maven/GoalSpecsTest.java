@@ -183,6 +183,19 @@ class GoalSpecsTest {
             "failOnBadRecord", "false")).spec();
     assertEquals(new DatasetSpec("gsm8k", gsm.toPath(), "train", false), ei.dataset());
     assertEquals(new DatasetSpec("gsm8k", gsm.toPath(), "test", false), ei.evalDataset());
+    // Every goal that reads a dataset honours failOnBadRecord (the errors of all of them advise it).
+    Map<String, Object> skipping = Map.of("checkpoint", checkpoint().toFile(), "dataset",
+        "gsm8k", "datasetPath", gsm, "failOnBadRecord", "false");
+    DatasetSpec lenient = new DatasetSpec("gsm8k", gsm.toPath(), "train", false);
+    assertEquals(lenient, ConfiguredMojos.configure(SftMojo.class, target, skipping).spec()
+        .dataset());
+    assertEquals(lenient, ConfiguredMojos.configure(OrmMojo.class, target, skipping).spec()
+        .dataset());
+    PpoSpec ppo = ConfiguredMojos.configure(PpoMojo.class, target, skipping).spec();
+    assertEquals(List.of(lenient, lenient.withSplit("test")),
+        List.of(ppo.dataset(), ppo.evalDataset()));
+    assertEquals(lenient.withSplit("test"), ConfiguredMojos.configure(EvalMojo.class, target,
+        skipping).spec().dataset());
     File svamp = target.resolve("SVAMP.json").toFile();
     EiSpec other = ConfiguredMojos.configure(EiMojo.class, target,
         Map.of("checkpoint", checkpoint().toFile(), "dataset", "gsm8k", "datasetPath", gsm,
