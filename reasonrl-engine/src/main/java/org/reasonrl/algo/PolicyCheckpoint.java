@@ -2,6 +2,10 @@ package org.reasonrl.algo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.reasonrl.data.ContextFit;
+import org.reasonrl.data.Problem;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.CheckpointException;
 import org.reasonrl.model.LlamaConfig;
@@ -33,5 +37,23 @@ record PolicyCheckpoint(Path dir, LlamaConfig config, Path tokenizerFile) {
 
   Tokenizer openTokenizer() {
     return Tokenizer.load(tokenizerFile);
+  }
+
+  /** The problems whose prompts leave this model room to answer ({@link ContextFit#prompts}). */
+  ContextFit.Fitted fittingPrompts(List<Problem> problems, String source, PromptFormat format,
+      boolean failOnBadRecord) {
+    try (Tokenizer tokenizer = openTokenizer()) {
+      return ContextFit.prompts(problems, source, tokenizer, format,
+          config.maxPositionEmbeddings(), failOnBadRecord);
+    }
+  }
+
+  /** The problems this model can be trained on ({@link ContextFit#examples}). */
+  ContextFit.Fitted fittingExamples(List<Problem> problems, String source,
+      boolean failOnBadRecord) {
+    try (Tokenizer tokenizer = openTokenizer()) {
+      return ContextFit.examples(problems, source, tokenizer, config.maxPositionEmbeddings(),
+          failOnBadRecord);
+    }
   }
 }

@@ -10,12 +10,14 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Datasets;
+import org.reasonrl.data.Gsm8k;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.PromptFormat;
 import org.reasonrl.data.SyntheticBenchmarkV2;
@@ -170,6 +172,32 @@ class SftTest {
         SupervisedFixtures.easyDataset(temp.resolve("v1"), 30, 4), temp.resolve("out"), 10, 5,
         0));
     assertEquals(List.of(26, 4), List.of(carved.train().size(), carved.validation().size()));
+  }
+
+  /** An over-long training record is a bad record, not dropped silently. */
+  @Test
+  void anOverLongRecordIsNamedOrSkippedAndCounted() throws Exception {
+    Path base = SupervisedFixtures.tinyCheckpoint(temp.resolve("base"), 6);
+    Path dir = Files.createDirectories(temp.resolve("gsm"));
+    List<Problem> problems = new ArrayList<>(Datasets.load(
+        SupervisedFixtures.easyDataset(temp.resolve("data"), 12, 4)).problems());
+    problems.add(3, new Problem("long", "Mia has 4 apples. " + "She buys 2 more apples. "
+        .repeat(60) + "How many apples?", "Mia has 124 apples.\n#### 124", "124"));
+    Gsm8k.write(dir.resolve("train.jsonl"), problems);
+    Path out = temp.resolve("out");
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new Sft(
+        SupervisedFixtures.tinySft(base, new DatasetSpec("gsm8k", dir, "train", true), out, 5,
+            5, 0)).run(l -> { }));
+    assertTrue(bad.getMessage().startsWith("bad record in " + dir.resolve("train.jsonl")
+        + " problem long: its question and reference solution are "), bad.getMessage());
+    assertTrue(bad.getMessage().contains("failOnBadRecord=false"), bad.getMessage());
+    assertFalse(Files.exists(out));
+
+    Sft skipping = new Sft(SupervisedFixtures.tinySft(base, new DatasetSpec("gsm8k", dir,
+        "train", false), out, 2, 2, 0));
+    Sft.Result result = skipping.run(l -> { });
+    assertEquals(1, result.droppedTooLong());
+    assertEquals(12, result.trainProblems() + result.validationProblems());
   }
 
   @Test
