@@ -12,24 +12,25 @@ import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.text.Tokenizer;
 
 /**
- * A checked model checkpoint a job starts from: config.json readable, tokenizer.json present and
- * no larger than the model's vocabulary. Every job checks its checkpoints this one way, before
+ * A checked model checkpoint a job starts from: config.json readable, the weights' headers
+ * matching it, tokenizer.json present and no larger than the model's vocabulary. Every job checks its checkpoints this one way, before
  * its output directory is touched.
  */
 record PolicyCheckpoint(Path dir, LlamaConfig config, Path tokenizerFile) {
 
   static PolicyCheckpoint check(Path dir) {
     Path absolute = dir.toAbsolutePath().normalize();
-    LlamaConfig config = Checkpoint.readConfig(absolute);
+    LlamaConfig config = Checkpoint.check(absolute);
     Path tokenizerFile = absolute.resolve(Checkpoint.TOKENIZER);
     if (!Files.isRegularFile(tokenizerFile)) {
       throw new CheckpointException("checkpoint " + absolute + " has no " + Checkpoint.TOKENIZER);
     }
     try (Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
       if (tokenizer.vocabSize() > config.vocabSize()) {
-        throw new CheckpointException("checkpoint " + absolute + ": tokenizer.json has "
-            + tokenizer.vocabSize() + " tokens but config.json's vocab_size is "
-            + config.vocabSize());
+        throw new CheckpointException("checkpoint " + absolute + " cannot run with its"
+            + " tokenizer: " + tokenizerFile + " has " + tokenizer.vocabSize() + " tokens but "
+            + absolute.resolve(Checkpoint.CONFIG) + " has vocab_size " + config.vocabSize()
+            + " (the model has no embedding for the ids from " + config.vocabSize() + " on)");
       }
     }
     return new PolicyCheckpoint(absolute, config, tokenizerFile);

@@ -57,6 +57,17 @@ public final class Checkpoint {
     return LlamaConfig.read(config);
   }
 
+  /**
+   * Reads {@code dir/config.json} and checks the weights' headers against it (every tensor
+   * present, of the shape the config implies, none extra), without reading the weights: what
+   * {@link #load} would refuse, said before any work.
+   */
+  public static LlamaConfig check(Path dir) {
+    LlamaConfig config = readConfig(dir);
+    checkAgainstConfig(dir, config, locateTensors(dir), CausalLm.create(config).expectedShapes());
+    return config;
+  }
+
   /** Loads the model with float32 weights. */
   public static CausalLm load(Path dir, NDManager manager) {
     return load(dir, manager, DataType.FLOAT32);
