@@ -99,7 +99,11 @@ public record LlamaConfig(
   /** Parses a Hugging Face config.json; the message names the file on any problem. */
   public static LlamaConfig read(Path configJson) {
     try {
-      return parse(Files.readString(configJson), configJson.toString());
+      String text = Files.readString(configJson);
+      return parse(text.startsWith("\uFEFF") ? text.substring(1) : text, configJson.toString());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException(configJson + " is not UTF-8 text; save it as UTF-8",
+          e);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + configJson + ": " + e.getMessage(), e);
     }
