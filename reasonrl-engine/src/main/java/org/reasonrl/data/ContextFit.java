@@ -71,10 +71,9 @@ public final class ContextFit {
     }
     int prefix = PromptFormat.promptLength(tokenizer, format.prompt(""));
     if (prefix >= context) {
-      throw new IllegalArgumentException(parameter + "=" + format.shots() + ": the "
-          + format.shots() + " worked exemplars alone are " + prefix + " tokens, and the"
-          + " model's context (max_position_embeddings in config.json) is " + context
-          + " tokens; use fewer");
+      throw new IllegalArgumentException(parameter + "=" + format.shots() + ": the worked"
+          + " exemplars alone are " + prefix + " tokens, and the model's context"
+          + " (max_position_embeddings in config.json) is " + context + " tokens; use fewer");
     }
   }
 

@@ -200,11 +200,38 @@ class EvaluationTest {
     assertEquals(1, report.skippedRecords());
   }
 
+  /** Exemplars that fill the model's context are refused naming fewShot and that context. */
+  @Test
+  void tooManyExemplarsAreRefusedAgainstTheModelsContext() throws IOException {
+    Path longData = dir.resolve("long-exemplar");
+    Files.createDirectories(longData);
+    Gsm8k.write(longData.resolve("test.jsonl"), List.of(
+        new Problem("e", "Tom has 7 pens. How many pens?",
+            "Tom has 7 pens. ".repeat(1100) + "\n#### 7", "7"),
+        new Problem("b", "Tom has 7 pens. How many pens?", "Tom has 7 pens.\n#### 7", "7")));
+    Path out = dir.resolve("eval-exemplars");
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> new Evaluation(new EvalSpec(checkpoint, new DatasetSpec("gsm8k", longData, "test",
+            true), 0, 1, null, EvalOptions.of(1, 1.0, 8, 4, 1), out)).run(line -> { }));
+    assertTrue(refused.getMessage().startsWith("fewShot=1: the worked exemplars alone are "),
+        refused.getMessage());
+    assertTrue(refused.getMessage().contains("model's context (max_position_embeddings in"
+        + " config.json) is 512 tokens"), refused.getMessage());
+    assertFalse(Files.exists(out));
+  }
+
   @Test
   void badInputFailsBeforeAnyOutputIsWritten() {
     Path out = dir.resolve("never-written");
     EvalOptions options = EvalOptions.of(2, 1.0, 8, 4, 1);
     assertThrows(IllegalArgumentException.class, () -> EvalOptions.of(0, 1.0, 8, 4, 1));
+    // Refused with the spec, not after the greedy pass; named as the goals name them.
+    assertEquals("topP must be in (0, 1] but was 0.0", assertThrows(
+        IllegalArgumentException.class,
+        () -> new EvalOptions(2, 2, 1.0, 0.0, 8, 4, true, 1, 50)).getMessage());
+    assertEquals("samplingBatch (rows decoded together) must be >= 1 but was 0", assertThrows(
+        IllegalArgumentException.class,
+        () -> new EvalOptions(2, 2, 1.0, 1.0, 8, 0, true, 1, 50)).getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new DatasetSpec("mathqa", null, "test", true));
     assertThrows(CheckpointException.class, () -> new Evaluation(new EvalSpec(

@@ -1,6 +1,8 @@
 package org.reasonrl.maven;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -205,6 +207,33 @@ class GoalSpecsTest {
         Map.of("checkpoint", checkpoint().toFile(), "dataset", "gsm8k", "datasetPath", gsm,
             "split", "train")).spec();
     assertEquals(new DatasetSpec("gsm8k", gsm.toPath(), "train", true), eval.dataset());
+  }
+
+  /** A bad value is refused when the goal builds its spec, before any work, by its own name. */
+  @Test
+  void badValuesAreRefusedUpFrontUnderTheUsersParameterNames() {
+    IllegalArgumentException topP = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredMojos.configure(EvalMojo.class, target, Map.of("checkpoint",
+            checkpoint().toFile(), "topP", "0")).spec());
+    assertEquals("topP must be in (0, 1] but was 0.0", topP.getMessage());
+    for (Class<? extends AbstractSamplingMojo> goal : List.of(EvalMojo.class, SftMojo.class)) {
+      IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+          () -> spec(ConfiguredMojos.configure(goal, target, Map.of("checkpoint",
+              checkpoint().toFile(), "samplingBatch", "0"))));
+      assertTrue(rows.getMessage().startsWith("samplingBatch"), rows.getMessage());
+    }
+    IllegalArgumentException micro = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredMojos.configure(SftMojo.class, target, Map.of("checkpoint",
+            checkpoint().toFile(), "batchSize", "16", "microBatchSize", "32")).spec());
+    assertEquals("microBatchSize (32) must be <= batchSize (16)", micro.getMessage());
+    IllegalArgumentException overDefault = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredMojos.configure(OrmMojo.class, target, Map.of("checkpoint",
+            checkpoint().toFile(), "microBatchSize", "1000")).spec());
+    assertTrue(overDefault.getMessage().contains("the goal's default"), overDefault.getMessage());
+  }
+
+  private static Object spec(AbstractSamplingMojo mojo) {
+    return mojo instanceof EvalMojo eval ? eval.spec() : ((SftMojo) mojo).spec();
   }
 
   @Test
