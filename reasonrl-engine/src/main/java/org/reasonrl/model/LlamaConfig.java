@@ -121,12 +121,12 @@ public record LlamaConfig(
       throw new IllegalArgumentException(source + " must hold a JSON object");
     }
     ObjectNode node = (ObjectNode) tree.deepCopy();
+    rejectUnsupported(node, source);
     for (String field : REQUIRED) {
       if (!node.hasNonNull(field)) {
         throw new IllegalArgumentException(source + " lacks required field '" + field + "'");
       }
     }
-    rejectUnsupported(node, source);
     if (!node.hasNonNull("num_key_value_heads")) {
       node.set("num_key_value_heads", node.get("num_attention_heads"));
     }
@@ -180,6 +180,11 @@ public record LlamaConfig(
   }
 
   private static void rejectUnsupported(ObjectNode node, String source) {
+    String type = node.path("model_type").asText("llama");
+    if (!type.equals("llama")) {
+      throw new IllegalArgumentException(source + ": model_type '" + type
+          + "' is not supported (only llama, the Llama architecture)");
+    }
     String act = node.path("hidden_act").asText("silu");
     if (!act.equals("silu")) {
       throw new IllegalArgumentException(
