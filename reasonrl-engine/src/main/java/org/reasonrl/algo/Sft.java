@@ -69,8 +69,12 @@ public final class Sft implements Job<Sft.Result> {
     this.spec = spec;
   }
 
-  /** One validation. */
-  public record Validation(long step, double epoch, double trainLoss, double validationLoss,
+  /**
+   * One validation.
+   *
+   * @param trainLoss the last training step's loss; {@code null} at step 0 (nothing trained yet)
+   */
+  public record Validation(long step, double epoch, Double trainLoss, double validationLoss,
       double maj1, double majAtK, double passAtK, int k, boolean best) {}
 
   /** What {@code sft-state.json} holds. */
@@ -236,10 +240,11 @@ public final class Sft implements Job<Sft.Result> {
       Optional<Path> latest = run.latestCheckpoint();
       if (latest.isEmpty() && state.validations().isEmpty()) {
         // Step 0: the starting model, the origin of the SFT trade-off curves.
-        validate(0, Double.NaN, manager);
+        validate(0, null, manager);
       }
       if (latest.isPresent()) {
         long step = RunDirectory.checkpointStep(latest.get());
+        log.accept("SFT resumed from step " + step + " (" + latest.get() + ")");
         state = dropAfter(state, step);
         if (isValidationStep(step) && state.validations().stream()
             .noneMatch(v -> v.step() == step)) {
@@ -284,7 +289,7 @@ public final class Sft implements Job<Sft.Result> {
       return step % spec.evalEvery() == 0 || step == optimization.steps();
     }
 
-    private void validate(long step, double trainLoss, NDManager manager) {
+    private void validate(long step, Double trainLoss, NDManager manager) {
       long start = System.nanoTime();
       double validationLoss = SupervisedBatches.meanLoss(model, validation.examples(),
           optimization.microBatchSize(), Math.max(tokenizer.padId(), 0), manager);

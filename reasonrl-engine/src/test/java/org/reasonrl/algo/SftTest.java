@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,6 +152,33 @@ class SftTest {
     Files.writeString(out.resolve(Sft.STATE_FILE), state.put("finished", false).toString());
     assertThrows(SpecMismatchException.class, () -> new Sft(spec).run(line -> { }));
     assertArrayEquals(record, Files.readAllBytes(out.resolve("run.json")));
+  }
+
+  /**
+   * A resumed run says where it resumed; the step-0 validation has no training loss yet, written
+   * as null (not the string "NaN").
+   */
+  @Test
+  void aResumedRunSaysWhereAndStepZeroHasNoTrainLoss() throws Exception {
+    Path base = SupervisedFixtures.tinyCheckpoint(temp.resolve("base"), 5);
+    DatasetSpec data = SupervisedFixtures.easyDataset(temp.resolve("data"), 20, 4);
+    Path out = temp.resolve("sft");
+    SftSpec spec = SupervisedFixtures.tinySft(base, data, out, 4, 2, 0);
+    new Sft(spec).run(line -> { });
+    JsonNode first = Json.mapper().readTree(Files.readAllLines(out.resolve(Sft.VALIDATION_FILE))
+        .get(0));
+    assertTrue(first.get("trainLoss").isNull(), first.toString());
+    assertTrue(Json.mapper().readTree(Files.readAllLines(out.resolve(Sft.VALIDATION_FILE))
+        .get(1)).get("trainLoss").isNumber());
+
+    // As if killed after the last checkpoint: the rerun resumes from it.
+    Files.delete(out.resolve("result.json"));
+    ObjectNode state = (ObjectNode) Json.mapper().readTree(out.resolve(Sft.STATE_FILE).toFile());
+    Files.writeString(out.resolve(Sft.STATE_FILE), state.put("finished", false).toString());
+    List<String> log = new ArrayList<>();
+    new Sft(spec).run(log::add);
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("SFT resumed from step 4 (")),
+        log.toString());
   }
 
   /** A dataset with its own validation split (synthetic-v2) validates on it; train is all train. */
