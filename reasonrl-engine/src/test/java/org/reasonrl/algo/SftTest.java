@@ -146,10 +146,7 @@ class SftTest {
         () -> new Sft(spec).run(line -> { }));
     assertTrue(finished.differences().get(0).startsWith("spec.checkpoint: "
         + base.resolve(Checkpoint.WEIGHTS) + " changed"), finished.differences().toString());
-    // Interrupted: no result yet, the state not finished.
-    Files.delete(out.resolve("result.json"));
-    ObjectNode state = (ObjectNode) Json.mapper().readTree(out.resolve(Sft.STATE_FILE).toFile());
-    Files.writeString(out.resolve(Sft.STATE_FILE), state.put("finished", false).toString());
+    asIfKilledAfterTheLastCheckpoint(out);
     assertThrows(SpecMismatchException.class, () -> new Sft(spec).run(line -> { }));
     assertArrayEquals(record, Files.readAllBytes(out.resolve("run.json")));
   }
@@ -171,14 +168,18 @@ class SftTest {
     assertTrue(Json.mapper().readTree(Files.readAllLines(out.resolve(Sft.VALIDATION_FILE))
         .get(1)).get("trainLoss").isNumber());
 
-    // As if killed after the last checkpoint: the rerun resumes from it.
-    Files.delete(out.resolve("result.json"));
-    ObjectNode state = (ObjectNode) Json.mapper().readTree(out.resolve(Sft.STATE_FILE).toFile());
-    Files.writeString(out.resolve(Sft.STATE_FILE), state.put("finished", false).toString());
+    asIfKilledAfterTheLastCheckpoint(out);
     List<String> log = new ArrayList<>();
     new Sft(spec).run(log::add);
     assertTrue(log.stream().anyMatch(l -> l.startsWith("SFT resumed from step 4 (")),
         log.toString());
+  }
+
+  /** A finished run made to look killed after its last checkpoint: no result, not finished. */
+  private static void asIfKilledAfterTheLastCheckpoint(Path out) throws Exception {
+    Files.delete(out.resolve("result.json"));
+    ObjectNode state = (ObjectNode) Json.mapper().readTree(out.resolve(Sft.STATE_FILE).toFile());
+    Files.writeString(out.resolve(Sft.STATE_FILE), state.put("finished", false).toString());
   }
 
   /** A dataset with its own validation split (synthetic-v2) validates on it; train is all train. */
