@@ -1,5 +1,9 @@
 def log = new File(basedir, 'build.log').text
 assert log.contains('Skipping (reasonrl.skip=true)')
 assert !log.contains('engine:')
+// A misspelled property is warned about (before the skip), naming the closest parameter.
+assert log.contains('[WARNING] -Dreasonrl.temprature is not a parameter of any reasonrl goal and is'
+    + ' ignored; did you mean reasonrl.temperature (a parameter of ei, eval, orm, ppo, sft, not of'
+    + ' info)?')
 assert log.contains('BUILD SUCCESS')
 return true

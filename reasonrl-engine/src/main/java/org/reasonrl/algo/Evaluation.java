@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.reasonrl.data.ContextFit;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
@@ -55,7 +56,7 @@ public final class Evaluation implements Job<Evaluation.Report> {
 
   /** The checked inputs. */
   private record Inputs(PolicyCheckpoint policy, ProblemSet set, List<Problem> problems,
-      PromptFormat format) {}
+      PromptFormat format, int tooLong) {}
 
   @Override
   public JobDefinition<Report> definition() {
@@ -89,7 +90,9 @@ public final class Evaluation implements Job<Evaluation.Report> {
         stepConditionId(tokenizer);
       }
     }
-    inputs = new Inputs(policy, set, problems, format);
+    ContextFit.Fitted fitted = policy.fittingPrompts(problems, set.source(), format,
+        spec.dataset().failOnBadRecord());
+    inputs = new Inputs(policy, set, fitted.problems(), format, fitted.skipped().size());
   }
 
   @Override
@@ -114,7 +117,7 @@ public final class Evaluation implements Job<Evaluation.Report> {
       }
       EvalRun result = evaluator.evaluate(problems, spec.options(), log);
       Report report = new Report(result.result(), spec.checkpoint().toString(), set.source(),
-          set.skippedCount(), format.shots(),
+          set.skippedCount() + inputs.tooLong(), format.shots(),
           spec.ormCheckpoint() == null ? null : spec.ormCheckpoint().toString(),
           result.rollouts(), result.generatedTokens(), result.seconds(), spec, context.runtime());
       // Samples first: the result file, written last by the runner, marks the pair complete.
@@ -141,6 +144,12 @@ public final class Evaluation implements Job<Evaluation.Report> {
     } catch (IOException unreadable) {
       return false;
     }
+  }
+
+  /** It redoes its work, never continues it: a retrained checkpoint is evaluated again. */
+  @Override
+  public boolean continuesEarlierWork() {
+    return false;
   }
 
   private static FileTime newestFile(Path dir) throws IOException {

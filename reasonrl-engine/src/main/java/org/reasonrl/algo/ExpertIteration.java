@@ -130,11 +130,22 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
       throw new IllegalArgumentException("the control needs reference solutions but "
           + trainSet.source() + " has none; set control=false");
     }
-    samplingFormat(spec.fewShot(), references);
-    List<Problem> evalProblems = Datasets.load(spec.evalDataset()).problems();
+    boolean failOnBadRecord = spec.dataset().failOnBadRecord();
+    if (!references.isEmpty()) {
+      // The control trains on them; exemplars come from them.
+      references = policy.fittingExamples(references, trainSet.source(), failOnBadRecord)
+          .problems();
+    }
+    // Every round samples them; the first with its exemplars, if any.
+    questions = policy.fittingPrompts(questions, trainSet.source(),
+        samplingFormat(spec.fewShot(), references), failOnBadRecord).problems();
+    ProblemSet evalSet = Datasets.load(spec.evalDataset());
+    List<Problem> evalProblems = evalSet.problems();
     if (spec.evalProblems() > 0 && evalProblems.size() > spec.evalProblems()) {
       evalProblems = evalProblems.subList(0, spec.evalProblems());
     }
+    evalProblems = policy.fittingPrompts(evalProblems, evalSet.source(),
+        PromptFormat.zeroShot(), spec.evalDataset().failOnBadRecord()).problems();
     if (spec.ormCheckpoint() != null) {
       PolicyCheckpoint.check(spec.ormCheckpoint());
     }
@@ -315,12 +326,9 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
         Path start = spec.continueTraining() && i > 1
             ? controlDir(i - 1).resolve(MODEL_DIR) : spec.checkpoint();
         List<TokenizedExample> examples = new ArrayList<>(inputs.references().size());
-        for (Problem p : inputs.references()) {
-          TokenizedExample example = TokenizedExample.of(tokenizer, format, p.question(),
-              p.referenceSolution());
-          if (example.length() <= model.config().maxPositionEmbeddings()) {
-            examples.add(example);
-          }
+        for (Problem p : inputs.references()) { // each fits the context (validate)
+          examples.add(TokenizedExample.of(tokenizer, format, p.question(),
+              p.referenceSolution()));
         }
         long t = System.nanoTime();
         long steps = fineTune.run(controlRun, start, examples,

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.ProblemSet;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.eval.EvalResult;
 import org.reasonrl.job.Job;
 import org.reasonrl.job.JobContext;
@@ -99,6 +100,8 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
     if (spec.maxProblems() > 0 && problems.size() > spec.maxProblems()) {
       problems = problems.subList(0, spec.maxProblems());
     }
+    problems = policy.fittingPrompts(problems, set.source(), PromptFormat.zeroShot(),
+        spec.dataset().failOnBadRecord()).problems();
     inputs = new Inputs(policy, set, problems,
         OrmSamples.heldOutQuestions(problems.size(), spec.heldOutShare(), spec.seed()));
   }

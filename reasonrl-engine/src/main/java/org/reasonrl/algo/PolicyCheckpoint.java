@@ -2,30 +2,35 @@ package org.reasonrl.algo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.reasonrl.data.ContextFit;
+import org.reasonrl.data.Problem;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.CheckpointException;
 import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.text.Tokenizer;
 
 /**
- * A checked model checkpoint a job starts from: config.json readable, tokenizer.json present and
- * no larger than the model's vocabulary. Every job checks its checkpoints this one way, before
+ * A checked model checkpoint a job starts from: config.json readable, the weights' headers
+ * matching it, tokenizer.json present and no larger than the model's vocabulary. Every job checks its checkpoints this one way, before
  * its output directory is touched.
  */
 record PolicyCheckpoint(Path dir, LlamaConfig config, Path tokenizerFile) {
 
   static PolicyCheckpoint check(Path dir) {
     Path absolute = dir.toAbsolutePath().normalize();
-    LlamaConfig config = Checkpoint.readConfig(absolute);
+    LlamaConfig config = Checkpoint.check(absolute);
     Path tokenizerFile = absolute.resolve(Checkpoint.TOKENIZER);
     if (!Files.isRegularFile(tokenizerFile)) {
       throw new CheckpointException("checkpoint " + absolute + " has no " + Checkpoint.TOKENIZER);
     }
     try (Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
       if (tokenizer.vocabSize() > config.vocabSize()) {
-        throw new CheckpointException("checkpoint " + absolute + ": tokenizer.json has "
-            + tokenizer.vocabSize() + " tokens but config.json's vocab_size is "
-            + config.vocabSize());
+        throw new CheckpointException("checkpoint " + absolute + " cannot run with its"
+            + " tokenizer: " + tokenizerFile + " has " + tokenizer.vocabSize() + " tokens but "
+            + absolute.resolve(Checkpoint.CONFIG) + " has vocab_size " + config.vocabSize()
+            + " (the model has no embedding for the ids from " + config.vocabSize() + " on)");
       }
     }
     return new PolicyCheckpoint(absolute, config, tokenizerFile);
@@ -33,5 +38,23 @@ record PolicyCheckpoint(Path dir, LlamaConfig config, Path tokenizerFile) {
 
   Tokenizer openTokenizer() {
     return Tokenizer.load(tokenizerFile);
+  }
+
+  /** The problems whose prompts leave this model room to answer ({@link ContextFit#prompts}). */
+  ContextFit.Fitted fittingPrompts(List<Problem> problems, String source, PromptFormat format,
+      boolean failOnBadRecord) {
+    try (Tokenizer tokenizer = openTokenizer()) {
+      return ContextFit.prompts(problems, source, tokenizer, format,
+          config.maxPositionEmbeddings(), failOnBadRecord);
+    }
+  }
+
+  /** The problems this model can be trained on ({@link ContextFit#examples}). */
+  ContextFit.Fitted fittingExamples(List<Problem> problems, String source,
+      boolean failOnBadRecord) {
+    try (Tokenizer tokenizer = openTokenizer()) {
+      return ContextFit.examples(problems, source, tokenizer, config.maxPositionEmbeddings(),
+          failOnBadRecord);
+    }
   }
 }

@@ -3,6 +3,8 @@ package org.reasonrl.algo;
 import java.util.List;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
+import org.reasonrl.data.ProblemSet;
+import org.reasonrl.data.PromptFormat;
 import org.reasonrl.reward.RewardScheme;
 import org.reasonrl.train.rl.ActorCritic;
 import org.reasonrl.train.rl.ClipRange;
@@ -93,7 +95,8 @@ record PpoInputs(PolicyCheckpoint policy, List<Problem> questions, List<Problem>
       }
     }
     PolicyCheckpoint policy = PolicyCheckpoint.check(spec.checkpoint());
-    List<Problem> questions = Datasets.load(spec.dataset()).problems();
+    ProblemSet trainSet = Datasets.load(spec.dataset());
+    List<Problem> questions = trainSet.problems();
     if (spec.maxQuestions() > 0 && questions.size() > spec.maxQuestions()) {
       questions = questions.subList(0, spec.maxQuestions());
     }
@@ -101,10 +104,15 @@ record PpoInputs(PolicyCheckpoint policy, List<Problem> questions, List<Problem>
       throw new IllegalArgumentException("the training set " + spec.dataset() + " has no"
           + " questions");
     }
-    List<Problem> evalProblems = Datasets.load(spec.evalDataset()).problems();
+    questions = policy.fittingPrompts(questions, trainSet.source(), PromptFormat.zeroShot(),
+        spec.dataset().failOnBadRecord()).problems();
+    ProblemSet evalSet = Datasets.load(spec.evalDataset());
+    List<Problem> evalProblems = evalSet.problems();
     if (spec.evalProblems() > 0 && evalProblems.size() > spec.evalProblems()) {
       evalProblems = evalProblems.subList(0, spec.evalProblems());
     }
+    evalProblems = policy.fittingPrompts(evalProblems, evalSet.source(), PromptFormat.zeroShot(),
+        spec.evalDataset().failOnBadRecord()).problems();
     return new PpoInputs(policy, questions, evalProblems, method, scheme, estimator, critic,
         clip);
   }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
+import org.reasonrl.data.ProblemSet;
 import org.reasonrl.data.PromptFormat;
 import org.reasonrl.eval.Bootstrap;
 import org.reasonrl.eval.EvalOptions;
@@ -109,11 +110,20 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
     if (spec.ormLabels()) {
       PolicyCheckpoint.check(spec.ormCheckpoint());
     }
-    List<Problem> questions = Datasets.load(spec.dataset()).problems();
+    ProblemSet trainSet = Datasets.load(spec.dataset());
+    List<Problem> questions = trainSet.problems();
     if (spec.maxQuestions() > 0 && questions.size() > spec.maxQuestions()) {
       questions = questions.subList(0, spec.maxQuestions());
     }
-    Datasets.load(spec.evalDataset());
+    questions = policy.fittingPrompts(questions, trainSet.source(), PromptFormat.zeroShot(),
+        spec.dataset().failOnBadRecord()).problems();
+    ProblemSet evalSet = Datasets.load(spec.evalDataset());
+    List<Problem> evalProblems = evalSet.problems();
+    if (spec.evalProblems() > 0 && evalProblems.size() > spec.evalProblems()) {
+      evalProblems = evalProblems.subList(0, spec.evalProblems());
+    }
+    policy.fittingPrompts(evalProblems, evalSet.source(), PromptFormat.zeroShot(),
+        spec.evalDataset().failOnBadRecord());
     inputs = new Inputs(policy, labeller, questions);
   }
 
@@ -307,9 +317,16 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
         for (LabelledSolution s : labelled) {
           TokenizedExample example = StepLabels.conditioned(prompt(tokenizer, s.question()),
               s.tokens(), s.stepEnds(), s.good(), ids.good(), ids.bad());
+          // A sampled solution fits its budget; with a condition token per step it may not.
           if (example.length() <= model.config().maxPositionEmbeddings()) {
             examples.add(example);
           }
+        }
+        if (examples.size() < labelled.size()) {
+          log.accept("RCRL: " + (labelled.size() - examples.size()) + " of " + labelled.size()
+              + " labelled solutions exceed the context of "
+              + model.config().maxPositionEmbeddings() + " tokens with their condition tokens"
+              + " and are not trained on");
         }
         FineTune fineTune = new FineTune(model, policy.tokenizerFile(),
             Math.max(tokenizer.padId(), 0), spec.optimization());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.reasonrl.data.ContextFit;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.ProblemSet;
@@ -22,7 +23,6 @@ import org.reasonrl.job.JobContext;
 import org.reasonrl.job.JobDefinition;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
-import org.reasonrl.model.LlamaConfig;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
@@ -69,8 +69,12 @@ public final class Sft implements Job<Sft.Result> {
     this.spec = spec;
   }
 
-  /** One validation. */
-  public record Validation(long step, double epoch, double trainLoss, double validationLoss,
+  /**
+   * One validation.
+   *
+   * @param trainLoss the last training step's loss; {@code null} at step 0 (nothing trained yet)
+   */
+  public record Validation(long step, double epoch, Double trainLoss, double validationLoss,
       double maj1, double majAtK, double passAtK, int k, boolean best) {}
 
   /** What {@code sft-state.json} holds. */
@@ -94,29 +98,48 @@ public final class Sft implements Job<Sft.Result> {
 
   @Override
   public void validate() {
-    data = prepareData(spec);
+    Data all = prepareData(spec);
     policy = PolicyCheckpoint.check(spec.checkpoint());
-    try (Tokenizer tokenizer = policy.openTokenizer()) {
-      examples(data.train(), tokenizer, policy.config());
-      examples(data.validation(), tokenizer, policy.config());
-    }
+    data = all.fitting(policy, spec.dataset().failOnBadRecord());
   }
 
   @Override
   public Result run(JobContext context) {
     try (Tokenizer tokenizer = policy.openTokenizer();
         NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      Examples train = examples(data.train(), tokenizer, policy.config());
-      Examples validation = examples(data.validation(), tokenizer, policy.config());
+      Examples train = examples(data.train(), tokenizer);
+      Examples validation = examples(data.validation(), tokenizer);
       CausalLm model = Checkpoint.load(policy.dir(), manager);
       return new Run(context.run(), context.record(), model, tokenizer, policy.tokenizerFile(),
           train, validation, data, context.log()).run(manager);
     }
   }
 
-  record Data(List<Problem> train, List<Problem> validation, String source) {}
+  /**
+   * The problems to train and validate on.
+   *
+   * @param validationSource where the validation problems come from (the train source when
+   *     carved from it)
+   * @param tooLong problems skipped as longer than the model's context
+   */
+  record Data(List<Problem> train, List<Problem> validation, String source,
+      String validationSource, int tooLong) {
 
-  private record Examples(List<TokenizedExample> examples, List<Problem> problems, int dropped) {}
+    Data(List<Problem> train, List<Problem> validation, String source) {
+      this(train, validation, source, source, 0);
+    }
+
+    /** The problems that fit the model's context; over-long ones are bad records. */
+    Data fitting(PolicyCheckpoint policy, boolean failOnBadRecord) {
+      ContextFit.Fitted fitTrain = policy.fittingExamples(train, source, failOnBadRecord);
+      ContextFit.Fitted fitValidation = policy.fittingExamples(validation, validationSource,
+          failOnBadRecord);
+      return new Data(fitTrain.problems(), fitValidation.problems(), source, validationSource,
+          fitTrain.skipped().size() + fitValidation.skipped().size());
+    }
+  }
+
+  private record Examples(List<TokenizedExample> examples, List<Problem> problems) {}
 
   /**
    * Train and validation problems: the dataset's own validation split when it has one (its first
@@ -136,8 +159,9 @@ public final class Sft implements Job<Sft.Result> {
     }
     if (spec.dataset().hasValidationSplit()) {
       // The dataset's own held-out split (synthetic-v2: twin-free with train and test).
-      List<Problem> held = Datasets.load(spec.dataset().withSplit("validation")).problems()
-          .stream().filter(Problem::hasReferenceSolution).toList();
+      ProblemSet heldSet = Datasets.load(spec.dataset().withSplit("validation"));
+      List<Problem> held = heldSet.problems().stream().filter(Problem::hasReferenceSolution)
+          .toList();
       if (spec.validationProblems() > 0 && held.size() > spec.validationProblems()) {
         held = held.subList(0, spec.validationProblems());
       }
@@ -145,7 +169,7 @@ public final class Sft implements Job<Sft.Result> {
         throw new IllegalArgumentException("the validation split of " + set.source()
             + " has no problems");
       }
-      return new Data(problems, held, set.source());
+      return new Data(problems, held, set.source(), heldSet.source(), 0);
     }
     if (spec.validationProblems() >= problems.size()) {
       throw new IllegalArgumentException("validationProblems (" + spec.validationProblems()
@@ -166,27 +190,11 @@ public final class Sft implements Job<Sft.Result> {
     return new Data(train, validation, source);
   }
 
-  private static Examples examples(List<Problem> problems, Tokenizer tokenizer,
-      LlamaConfig config) {
-    List<TokenizedExample> examples = new ArrayList<>(problems.size());
-    List<Problem> kept = new ArrayList<>(problems.size());
+  private static Examples examples(List<Problem> problems, Tokenizer tokenizer) {
     PromptFormat format = PromptFormat.zeroShot();
-    int dropped = 0;
-    for (Problem problem : problems) {
-      TokenizedExample example = TokenizedExample.of(tokenizer, format, problem.question(),
-          problem.referenceSolution());
-      if (example.length() > config.maxPositionEmbeddings()) {
-        dropped++;
-        continue;
-      }
-      examples.add(example);
-      kept.add(problem);
-    }
-    if (examples.isEmpty()) {
-      throw new IllegalArgumentException("no problem fits the model's "
-          + config.maxPositionEmbeddings() + " positions");
-    }
-    return new Examples(examples, kept, dropped);
+    List<TokenizedExample> examples = problems.stream().map(problem -> TokenizedExample.of(
+        tokenizer, format, problem.question(), problem.referenceSolution())).toList();
+    return new Examples(examples, problems);
   }
 
   /** One run in an open run directory. */
@@ -232,10 +240,11 @@ public final class Sft implements Job<Sft.Result> {
       Optional<Path> latest = run.latestCheckpoint();
       if (latest.isEmpty() && state.validations().isEmpty()) {
         // Step 0: the starting model, the origin of the SFT trade-off curves.
-        validate(0, Double.NaN, manager);
+        validate(0, null, manager);
       }
       if (latest.isPresent()) {
         long step = RunDirectory.checkpointStep(latest.get());
+        log.accept("SFT resumed from step " + step + " (" + latest.get() + ")");
         state = dropAfter(state, step);
         if (isValidationStep(step) && state.validations().stream()
             .noneMatch(v -> v.step() == step)) {
@@ -280,7 +289,7 @@ public final class Sft implements Job<Sft.Result> {
       return step % spec.evalEvery() == 0 || step == optimization.steps();
     }
 
-    private void validate(long step, double trainLoss, NDManager manager) {
+    private void validate(long step, Double trainLoss, NDManager manager) {
       long start = System.nanoTime();
       double validationLoss = SupervisedBatches.meanLoss(model, validation.examples(),
           optimization.microBatchSize(), Math.max(tokenizer.padId(), 0), manager);
@@ -349,7 +358,7 @@ public final class Sft implements Job<Sft.Result> {
       return new Result(run.resolve(PublishedModel.DIR), run.resolve(BEST_DIR), state.bestStep(),
           state.bestMaj1(),
           state.stoppedEarly(), last, train.examples().size(), validation.examples().size(),
-          train.dropped() + validation.dropped(), state.validations());
+          data.tooLong(), state.validations());
     }
   }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,16 +39,17 @@ public final class Gsm8k {
     String stem = stem(file);
     List<Problem> problems = new ArrayList<>();
     List<SkippedRecord> skipped = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int lineNumber = 0;
-      while ((line = reader.readLine()) != null) {
-        lineNumber++;
-        if (line.isBlank()) {
+    try (Utf8Lines lines = new Utf8Lines(file)) {
+      for (Utf8Lines.Line line; (line = lines.next()) != null; ) {
+        int lineNumber = line.number();
+        if (line.text() != null && line.text().isBlank()) {
           continue;
         }
         try {
-          problems.add(parse(line, stem + "-" + lineNumber));
+          if (line.text() == null) {
+            throw new IllegalArgumentException(line.notUtf8());
+          }
+          problems.add(parse(line.text(), stem + "-" + lineNumber));
         } catch (IllegalArgumentException | JsonProcessingException e) {
           SkippedRecord bad = new SkippedRecord(file.toString(), "line " + lineNumber, reason(e));
           if (failOnBadRecord) {

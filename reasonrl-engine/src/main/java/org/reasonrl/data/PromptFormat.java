@@ -62,6 +62,16 @@ public final class PromptFormat {
     return ids;
   }
 
+  /** The length of {@link #encodePrompt}, however long: to check it against a context. */
+  public static int promptLength(Tokenizer tokenizer, String prompt) {
+    return tokenizer.count(prompt) + (tokenizer.bosId() < 0 ? 0 : 1);
+  }
+
+  /** The length of {@link #encodeCompletion} (EOS included), however long. */
+  public static int completionLength(Tokenizer tokenizer, String completion) {
+    return tokenizer.count(completion) + 1;
+  }
+
   /** A completion's token ids as a model is trained to write them: text, then EOS. */
   public static int[] encodeCompletion(Tokenizer tokenizer, String completion) {
     int[] text = tokenizer.encode(completion);

@@ -1,5 +1,6 @@
 package org.reasonrl.data;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * SVAMP json: one array of {@code {ID, Body, Question, Equation, Answer, Type}}. The problem text
  * is {@code Body + " " + Question}; the float {@code Answer} ({@code 51.0}) becomes the gold
- * answer {@code 51}. SVAMP has no worked solution. A bad element stops the load, or with
+ * answer {@code 51}. SVAMP has no worked solution. A file that is not a JSON array (or not
+ * UTF-8) is refused naming the line and column; a bad element stops the load, or with
  * {@code failOnBadRecord=false} is skipped, logged and counted.
  */
 public final class Svamp {
@@ -35,10 +37,15 @@ public final class Svamp {
     try (InputStream in = Files.newInputStream(file)) {
       root = JSON.readTree(in);
     } catch (JsonProcessingException e) {
-      throw new IOException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+      JsonLocation at = e.getLocation();
+      String where = at == null || at.getLineNr() < 1 ? ""
+          : " line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String why = e.getOriginalMessage();
+      throw new IllegalArgumentException(file + where + ": " + (why.contains("UTF-8")
+          ? why + "; save the file as UTF-8" : "not valid JSON: " + why), e);
     }
     if (root == null || !root.isArray()) {
-      throw new IOException(file + " must hold a JSON array of SVAMP problems");
+      throw new IllegalArgumentException(file + " must hold a JSON array of SVAMP problems");
     }
     String stem = Gsm8k.stem(file);
     List<Problem> problems = new ArrayList<>();

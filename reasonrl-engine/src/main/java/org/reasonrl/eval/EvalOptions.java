@@ -12,7 +12,7 @@ import org.reasonrl.rollout.StopCondition;
  * @param temperature sampling temperature for the K samples
  * @param topP nucleus mass for the K samples
  * @param maxNewTokens generation budget per solution
- * @param batchSize rows decoded together
+ * @param batchSize rows decoded together (the goals' {@code samplingBatch})
  * @param greedy also decode greedily for maj@1
  * @param seed sampling and bootstrap seed
  * @param bootstrapResamples resamples for the 95% intervals
@@ -31,6 +31,16 @@ public record EvalOptions(int k, int samples, double temperature, double topP, i
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("temperature for maj@K/pass@K samples must be > 0 but was "
           + temperature);
+    }
+    if (!(topP > 0 && topP <= 1)) {
+      throw new IllegalArgumentException("topP must be in (0, 1] but was " + topP);
+    }
+    if (maxNewTokens < 1) {
+      throw new IllegalArgumentException("maxNewTokens must be >= 1 but was " + maxNewTokens);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("samplingBatch (rows decoded together) must be >= 1"
+          + " but was " + batchSize);
     }
     if (bootstrapResamples < 1) {
       throw new IllegalArgumentException("bootstrapResamples must be >= 1");

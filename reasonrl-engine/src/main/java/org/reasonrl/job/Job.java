@@ -35,6 +35,17 @@ public interface Job<R> {
     return true;
   }
 
+  /**
+   * Whether a rerun continues this run's earlier work (checkpoints, memoised steps, a finished
+   * result returned as it is). Then the files it started from (every path in its identity but
+   * the output) must still hold the same bytes, or the rerun is refused, so that a result never
+   * claims inputs it was not made from. Default yes; a job that redoes its work when its inputs
+   * change (an evaluation of a retrained checkpoint, a report) says no.
+   */
+  default boolean continuesEarlierWork() {
+    return true;
+  }
+
   /** Runs (or resumes, or returns the finished result of) this job: {@link JobRunner#run}. */
   default R run(Consumer<String> log) {
     return JobRunner.run(this, log);

@@ -20,7 +20,9 @@ import org.reasonrl.runtime.RuntimeInfo;
  *       input leaves nothing behind;
  *   <li>lock the run directory ({@code .lock}; a second writer fails at once);
  *   <li>claim its identity ({@code spec.json}): a different spec on a used output is refused,
- *       naming the differing fields;
+ *       naming the differing fields; so is, for a job that continues earlier work, an input
+ *       path that now holds other bytes ({@code inputs.json}: a base checkpoint retrained in
+ *       place, an edited dataset), naming the field and the file;
  *   <li>a finished run (its result file present and {@code run.json} saying finished) returns
  *       its result without running again;
  *   <li>otherwise run (resuming whatever the directory holds) under a {@code run.json} that says
@@ -38,7 +40,7 @@ public final class JobRunner {
     checkOutput(definition.output());
     job.validate();
     try (RunDirectory run = RunDirectory.open(definition.output())) {
-      SpecIdentity.claim(run, definition.goal(), definition.identity());
+      claim(run, job);
       Path resultFile = run.resolve(definition.resultFile());
       if (Files.isRegularFile(resultFile)
           && RunRecord.FINISHED.equals(RunRecord.statusOf(run))) {
@@ -60,6 +62,23 @@ public final class JobRunner {
         record.failed(String.valueOf(e.getMessage()));
         throw e;
       }
+    }
+  }
+
+  /**
+   * The run's identity ({@code spec.json}) and, for a job that continues earlier work, the
+   * inputs it started from ({@code inputs.json}, recorded before {@code spec.json} so that a run
+   * with an identity always has them).
+   */
+  private static void claim(RunDirectory run, Job<?> job) {
+    JobDefinition<?> definition = job.definition();
+    boolean fresh = !Files.isRegularFile(run.resolve(SpecIdentity.FILE));
+    if (fresh && job.continuesEarlierWork()) {
+      InputFiles.record(run, definition.identity());
+    }
+    SpecIdentity.claim(run, definition.goal(), definition.identity());
+    if (!fresh && job.continuesEarlierWork()) {
+      InputFiles.check(run, definition.goal(), definition.identity());
     }
   }
 

@@ -57,6 +57,27 @@ public final class Checkpoint {
     return LlamaConfig.read(config);
   }
 
+  /**
+   * Reads {@code dir/config.json} and checks the weights' headers against it (every tensor
+   * present, of the shape the config implies, none extra) and the values of the small ones
+   * (finite), without reading the large ones: most of what {@link #load} would refuse, said
+   * before any work.
+   */
+  public static LlamaConfig check(Path dir) {
+    LlamaConfig config = readConfig(dir);
+    Map<String, Safetensors> source = locateTensors(dir);
+    Map<String, Shape> expected = CausalLm.create(config).expectedShapes();
+    checkAgainstConfig(dir, config, source, expected);
+    // A cheap look at the values: the norms' weights are small, and every training step moves
+    // them, so weights that diverged hold NaN there (load checks every tensor).
+    expected.forEach((name, shape) -> {
+      if (shape.dimension() == 1) {
+        source.get(name).checkFinite(name);
+      }
+    });
+    return config;
+  }
+
   /** Loads the model with float32 weights. */
   public static CausalLm load(Path dir, NDManager manager) {
     return load(dir, manager, DataType.FLOAT32);

@@ -106,7 +106,11 @@ public record LlamaConfig(
   /** Parses a Hugging Face config.json; the message names the file on any problem. */
   public static LlamaConfig read(Path configJson) {
     try {
-      return parse(Files.readString(configJson), configJson.toString());
+      String text = Files.readString(configJson);
+      return parse(text.startsWith("\uFEFF") ? text.substring(1) : text, configJson.toString());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException(configJson + " is not UTF-8 text; save it as UTF-8",
+          e);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + configJson + ": " + e.getMessage(), e);
     }
@@ -124,12 +128,12 @@ public record LlamaConfig(
       throw new IllegalArgumentException(source + " must hold a JSON object");
     }
     ObjectNode node = (ObjectNode) tree.deepCopy();
+    rejectUnsupported(node, source);
     for (String field : REQUIRED) {
       if (!node.hasNonNull(field)) {
         throw new IllegalArgumentException(source + " lacks required field '" + field + "'");
       }
     }
-    rejectUnsupported(node, source);
     if (!node.hasNonNull("num_key_value_heads")) {
       node.set("num_key_value_heads", node.get("num_attention_heads"));
     }
@@ -183,6 +187,11 @@ public record LlamaConfig(
   }
 
   private static void rejectUnsupported(ObjectNode node, String source) {
+    String type = node.path("model_type").asText("llama");
+    if (!type.equals("llama")) {
+      throw new IllegalArgumentException(source + ": model_type '" + type
+          + "' is not supported (only llama, the Llama architecture)");
+    }
     String act = node.path("hidden_act").asText("silu");
     if (!act.equals("silu")) {
       throw new IllegalArgumentException(

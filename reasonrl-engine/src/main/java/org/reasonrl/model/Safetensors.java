@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -150,8 +151,25 @@ public final class Safetensors {
     return new TensorInfo(name, dtype, shape, dataStart + begin, dataStart + end);
   }
 
-  /** Reads one tensor as an F32 array in {@code manager}. */
+  /**
+   * Reads one tensor as an F32 array in {@code manager}.
+   *
+   * @throws CheckpointException naming the tensor if it holds a NaN or an infinity (weights that
+   *     diverged, or a corrupt file: a model with them writes nothing but padding)
+   */
   public NDArray read(String name, NDManager manager) {
+    TensorInfo info = tensors.get(name);
+    ByteBuffer out = floats(name);
+    return manager.create(out, info.djlShape(), DataType.FLOAT32);
+  }
+
+  /** Checks that a tensor holds only finite values, without creating an array. */
+  public void checkFinite(String name) {
+    floats(name);
+  }
+
+  /** The tensor as F32 in native order, checked to be finite. */
+  private ByteBuffer floats(String name) {
     TensorInfo info = tensors.get(name);
     if (info == null) {
       throw new CheckpointException("tensor " + name + " is not in " + file);
@@ -193,7 +211,16 @@ public final class Safetensors {
       throw new CheckpointException("cannot read tensor " + name + " from " + file + ": "
           + e.getMessage(), e);
     }
-    return manager.create(out, info.djlShape(), DataType.FLOAT32);
+    FloatBuffer values = out.asFloatBuffer();
+    for (int i = 0; i < values.limit(); i++) {
+      float value = values.get(i);
+      if (!Float.isFinite(value)) {
+        throw new CheckpointException("tensor " + name + " in " + file + " holds " + value
+            + " at element " + i + " of " + values.limit() + ": the weights are corrupt or"
+            + " the training that wrote them diverged");
+      }
+    }
+    return out;
   }
 
   /** BF16 is the upper half of an F32. */

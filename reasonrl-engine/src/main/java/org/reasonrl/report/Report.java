@@ -55,6 +55,12 @@ public record Report(String title, List<ReportEntry> entries, Path reportFile)
     return new Result(page, entries.size());
   }
 
+  /** It renders again on every run (above), whatever its inputs were. */
+  @Override
+  public boolean continuesEarlierWork() {
+    return false;
+  }
+
   /** Evaluations may have been redone since: render again. */
   @Override
   public boolean finishedResultIsCurrent(Result finished, Path resultFile) {

@@ -123,6 +123,11 @@ public final class Tokenizer implements AutoCloseable {
     return checked(tokenizer.encode(text, addSpecialTokens, false), text);
   }
 
+  /** How many tokens {@code text} encodes to (no special tokens), however long it is. */
+  public int count(String text) {
+    return tokenizer.encode(text, false, false).getIds().length;
+  }
+
   /** Encodes each text (no special tokens), unpadded. */
   public List<int[]> encodeBatch(List<String> texts) {
     return encodeBatch(texts, false);

@@ -169,11 +169,69 @@ class EvaluationTest {
     assertEquals(2, report.result().problems());
   }
 
+  /**
+   * An over-long question is a bad record: named (file and problem), before any work, with no
+   * advice about exemplars that are not used; under failOnBadRecord=false it is skipped and
+   * counted, and the rest is evaluated.
+   */
+  @Test
+  void anOverLongQuestionIsABadRecordNamedOrSkippedAndCounted() throws IOException {
+    Path longData = dir.resolve("long-data");
+    Files.createDirectories(longData);
+    Gsm8k.write(longData.resolve("test.jsonl"), List.of(
+        new Problem("a", "Mia has 40 apples and buys 2 more apples. How many apples?",
+            "Mia has 40 + 2 = <<40+2=42>>42 apples.\n#### 42", "42"),
+        new Problem("long", "Mia has 40 apples. " + "She buys 2 more apples. ".repeat(120)
+            + "How many apples?", "#### 282", "282")));
+    Path out = dir.resolve("eval-long");
+    EvalOptions options = EvalOptions.of(1, 1.0, 8, 4, 1);
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> new Evaluation(new EvalSpec(checkpoint, new DatasetSpec("gsm8k", longData, "test",
+            true), 0, 0, null, options, out)).run(line -> { }));
+    assertTrue(bad.getMessage().startsWith("bad record in " + longData.resolve("test.jsonl")
+        + " problem long: its prompt is "), bad.getMessage());
+    assertTrue(bad.getMessage().contains("the model's context of 512 tokens"), bad.getMessage());
+    assertFalse(bad.getMessage().contains("few-shot"), bad.getMessage());
+    assertFalse(Files.exists(out));
+
+    Evaluation.Report report = new Evaluation(new EvalSpec(checkpoint, new DatasetSpec("gsm8k",
+        longData, "test", false), 0, 0, null, options, out)).run(line -> { });
+    assertEquals(1, report.result().problems());
+    assertEquals(1, report.skippedRecords());
+  }
+
+  /** Exemplars that fill the model's context are refused naming fewShot and that context. */
+  @Test
+  void tooManyExemplarsAreRefusedAgainstTheModelsContext() throws IOException {
+    Path longData = dir.resolve("long-exemplar");
+    Files.createDirectories(longData);
+    Gsm8k.write(longData.resolve("test.jsonl"), List.of(
+        new Problem("e", "Tom has 7 pens. How many pens?",
+            "Tom has 7 pens. ".repeat(1100) + "\n#### 7", "7"),
+        new Problem("b", "Tom has 7 pens. How many pens?", "Tom has 7 pens.\n#### 7", "7")));
+    Path out = dir.resolve("eval-exemplars");
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> new Evaluation(new EvalSpec(checkpoint, new DatasetSpec("gsm8k", longData, "test",
+            true), 0, 1, null, EvalOptions.of(1, 1.0, 8, 4, 1), out)).run(line -> { }));
+    assertTrue(refused.getMessage().startsWith("fewShot=1: the worked exemplars alone are "),
+        refused.getMessage());
+    assertTrue(refused.getMessage().contains("model's context (max_position_embeddings in"
+        + " config.json) is 512 tokens"), refused.getMessage());
+    assertFalse(Files.exists(out));
+  }
+
   @Test
   void badInputFailsBeforeAnyOutputIsWritten() {
     Path out = dir.resolve("never-written");
     EvalOptions options = EvalOptions.of(2, 1.0, 8, 4, 1);
     assertThrows(IllegalArgumentException.class, () -> EvalOptions.of(0, 1.0, 8, 4, 1));
+    // Refused with the spec, not after the greedy pass; named as the goals name them.
+    assertEquals("topP must be in (0, 1] but was 0.0", assertThrows(
+        IllegalArgumentException.class,
+        () -> new EvalOptions(2, 2, 1.0, 0.0, 8, 4, true, 1, 50)).getMessage());
+    assertEquals("samplingBatch (rows decoded together) must be >= 1 but was 0", assertThrows(
+        IllegalArgumentException.class,
+        () -> new EvalOptions(2, 2, 1.0, 1.0, 8, 0, true, 1, 50)).getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new DatasetSpec("mathqa", null, "test", true));
     assertThrows(CheckpointException.class, () -> new Evaluation(new EvalSpec(

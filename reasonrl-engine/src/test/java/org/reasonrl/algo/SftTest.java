@@ -7,14 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Datasets;
+import org.reasonrl.data.Gsm8k;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.PromptFormat;
 import org.reasonrl.data.SyntheticBenchmarkV2;
@@ -23,6 +27,7 @@ import org.reasonrl.data.SyntheticV2Options;
 import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.eval.Evaluator;
 import org.reasonrl.job.SpecMismatchException;
+import org.reasonrl.run.Json;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.rollout.RolloutSpec;
@@ -114,6 +119,69 @@ class SftTest {
     assertArrayEquals(record, Files.readAllBytes(temp.resolve("sft/run.json")));
   }
 
+  /**
+   * Provenance never lies: a rerun on a finished or an interrupted run whose base checkpoint was
+   * rewritten in place, or with another batch size, is refused naming what differs; it neither
+   * returns nor continues the old run, and {@code run.json} keeps what really ran.
+   */
+  @Test
+  void aRerunWithAnotherBaseOrBatchSizeIsRefusedFinishedOrInterrupted() throws Exception {
+    Path base = SupervisedFixtures.tinyCheckpoint(temp.resolve("base"), 5);
+    DatasetSpec data = SupervisedFixtures.easyDataset(temp.resolve("data"), 20, 4);
+    Path out = temp.resolve("sft");
+    SftSpec spec = SupervisedFixtures.tinySft(base, data, out, 5, 5, 0);
+    new Sft(spec).run(line -> { });
+    byte[] record = Files.readAllBytes(out.resolve("run.json"));
+
+    SftSpec otherBatch = new SftSpec(base, data, out, 0, 4,
+        new Optimization(5, 4, 4, 3e-3, 5, 0.0, 1.0, 5, 1000), 5, 0, spec.validation(),
+        spec.seed());
+    SpecMismatchException batch = assertThrows(SpecMismatchException.class,
+        () -> new Sft(otherBatch).run(line -> { }));
+    assertTrue(batch.differences().contains("spec.optimization.batchSize: 8 → 4"),
+        batch.differences().toString());
+
+    SupervisedFixtures.tinyCheckpoint(base, 6); // another base model at the same path
+    SpecMismatchException finished = assertThrows(SpecMismatchException.class,
+        () -> new Sft(spec).run(line -> { }));
+    assertTrue(finished.differences().get(0).startsWith("spec.checkpoint: "
+        + base.resolve(Checkpoint.WEIGHTS) + " changed"), finished.differences().toString());
+    asIfKilledAfterTheLastCheckpoint(out);
+    assertThrows(SpecMismatchException.class, () -> new Sft(spec).run(line -> { }));
+    assertArrayEquals(record, Files.readAllBytes(out.resolve("run.json")));
+  }
+
+  /**
+   * A resumed run says where it resumed; the step-0 validation has no training loss yet, written
+   * as null (not the string "NaN").
+   */
+  @Test
+  void aResumedRunSaysWhereAndStepZeroHasNoTrainLoss() throws Exception {
+    Path base = SupervisedFixtures.tinyCheckpoint(temp.resolve("base"), 5);
+    DatasetSpec data = SupervisedFixtures.easyDataset(temp.resolve("data"), 20, 4);
+    Path out = temp.resolve("sft");
+    SftSpec spec = SupervisedFixtures.tinySft(base, data, out, 4, 2, 0);
+    new Sft(spec).run(line -> { });
+    JsonNode first = Json.mapper().readTree(Files.readAllLines(out.resolve(Sft.VALIDATION_FILE))
+        .get(0));
+    assertTrue(first.get("trainLoss").isNull(), first.toString());
+    assertTrue(Json.mapper().readTree(Files.readAllLines(out.resolve(Sft.VALIDATION_FILE))
+        .get(1)).get("trainLoss").isNumber());
+
+    asIfKilledAfterTheLastCheckpoint(out);
+    List<String> log = new ArrayList<>();
+    new Sft(spec).run(log::add);
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("SFT resumed from step 4 (")),
+        log.toString());
+  }
+
+  /** A finished run made to look killed after its last checkpoint: no result, not finished. */
+  private static void asIfKilledAfterTheLastCheckpoint(Path out) throws Exception {
+    Files.delete(out.resolve("result.json"));
+    ObjectNode state = (ObjectNode) Json.mapper().readTree(out.resolve(Sft.STATE_FILE).toFile());
+    Files.writeString(out.resolve(Sft.STATE_FILE), state.put("finished", false).toString());
+  }
+
   /** A dataset with its own validation split (synthetic-v2) validates on it; train is all train. */
   @Test
   void aDatasetsOwnValidationSplitIsUsedInsteadOfCarvingOne() throws Exception {
@@ -133,6 +201,32 @@ class SftTest {
         SupervisedFixtures.easyDataset(temp.resolve("v1"), 30, 4), temp.resolve("out"), 10, 5,
         0));
     assertEquals(List.of(26, 4), List.of(carved.train().size(), carved.validation().size()));
+  }
+
+  /** An over-long training record is a bad record, not dropped silently. */
+  @Test
+  void anOverLongRecordIsNamedOrSkippedAndCounted() throws Exception {
+    Path base = SupervisedFixtures.tinyCheckpoint(temp.resolve("base"), 6);
+    Path dir = Files.createDirectories(temp.resolve("gsm"));
+    List<Problem> problems = new ArrayList<>(Datasets.load(
+        SupervisedFixtures.easyDataset(temp.resolve("data"), 12, 4)).problems());
+    problems.add(3, new Problem("long", "Mia has 4 apples. " + "She buys 2 more apples. "
+        .repeat(60) + "How many apples?", "Mia has 124 apples.\n#### 124", "124"));
+    Gsm8k.write(dir.resolve("train.jsonl"), problems);
+    Path out = temp.resolve("out");
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new Sft(
+        SupervisedFixtures.tinySft(base, new DatasetSpec("gsm8k", dir, "train", true), out, 5,
+            5, 0)).run(l -> { }));
+    assertTrue(bad.getMessage().startsWith("bad record in " + dir.resolve("train.jsonl")
+        + " problem long: its question and reference solution are "), bad.getMessage());
+    assertTrue(bad.getMessage().contains("failOnBadRecord=false"), bad.getMessage());
+    assertFalse(Files.exists(out));
+
+    Sft skipping = new Sft(SupervisedFixtures.tinySft(base, new DatasetSpec("gsm8k", dir,
+        "train", false), out, 2, 2, 0));
+    Sft.Result result = skipping.run(l -> { });
+    assertEquals(1, result.droppedTooLong());
+    assertEquals(12, result.trainProblems() + result.validationProblems());
   }
 
   @Test

@@ -48,6 +48,46 @@ class LoadersTest {
     assertEquals("-3", set.problems().get(2).answer());
   }
 
+  /**
+   * A Latin-1 line is named (file, line, the byte) as not UTF-8, or skipped and counted; a UTF-8
+   * byte-order mark, as editors on Windows write, is dropped, in GSM8K and in SVAMP files.
+   */
+  @Test
+  void latin1LinesAreNamedAndAByteOrderMarkIsDropped() throws IOException {
+    Path latin1 = dir.resolve("latin1.jsonl");
+    Files.write(latin1, String.join("\n", GOOD_1.replace("\u2019", "'"),
+        "{\"question\": \"Ren\u00e9e has 3 pens. How many?\", \"answer\": \"#### 3\"}", COMMA)
+        .getBytes(StandardCharsets.ISO_8859_1));
+    MalformedRecordException e =
+        assertThrows(MalformedRecordException.class, () -> Gsm8k.load(latin1));
+    assertEquals("line 2", e.record().location());
+    assertTrue(e.getMessage().contains(latin1 + " line 2: not UTF-8 (byte 0xE9 at column 18)"),
+        e.getMessage());
+    ProblemSet kept = Gsm8k.load(latin1, false);
+    assertEquals(List.of(2, 1), List.of(kept.size(), kept.skippedCount()));
+
+    Path bom = dir.resolve("bom.jsonl");
+    Files.write(bom, ("\uFEFF" + GOOD_1 + "\r\n" + COMMA + "\r\n")
+        .getBytes(StandardCharsets.UTF_8));
+    ProblemSet withBom = Gsm8k.load(bom);
+    assertEquals(2, withBom.size());
+    assertTrue(withBom.problems().get(0).question().startsWith("Natalia\u2019s"));
+    assertEquals("1000", withBom.problems().get(1).answer());
+
+    String svamp = "[{\"ID\": \"a\", \"Body\": \"Ren\u00e9e has 3 pens.\", \"Question\":"
+        + " \"How many?\", \"Answer\": 3.0}]";
+    Path svampBom = dir.resolve("SVAMP.json");
+    Files.write(svampBom, ("\uFEFF" + svamp).getBytes(StandardCharsets.UTF_8));
+    assertEquals("3", Svamp.load(svampBom).problems().get(0).answer());
+    Path svampLatin1 = dir.resolve("svamp-latin1.json");
+    Files.write(svampLatin1, ("[\n" + svamp.substring(1)).getBytes(StandardCharsets.ISO_8859_1));
+    IllegalArgumentException notUtf8 = assertThrows(IllegalArgumentException.class,
+        () -> Svamp.load(svampLatin1));
+    assertTrue(notUtf8.getMessage().startsWith(svampLatin1 + " line 2, column "),
+        notUtf8.getMessage());
+    assertTrue(notUtf8.getMessage().contains("UTF-8"), notUtf8.getMessage());
+  }
+
   @Test
   void gsm8kStopsAtTheFirstMalformedLineNamingFileAndLine() throws IOException {
     Path file = write("bad.jsonl", GOOD_1, "{\"question\": \"no answer\"}", COMMA);
@@ -133,7 +173,8 @@ class LoadersTest {
   @Test
   void svampThatIsNotAnArrayIsAnError() throws IOException {
     Path file = write("o.json", "{\"Body\": \"b\"}");
-    IOException e = assertThrows(IOException.class, () -> Svamp.load(file));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Svamp.load(file));
     assertTrue(e.getMessage().contains(file.toString()));
   }
 }

@@ -248,6 +248,20 @@ class CheckpointTest {
     assertEquals(parsed, LlamaConfig.parse(parsed.toJson(), "again"));
   }
 
+  @Test
+  void aConfigWithAByteOrderMarkIsReadAndOneNotInUtf8IsNamed() throws IOException {
+    String json = "{\"hidden_size\":16,\"intermediate_size\":4,\"num_hidden_layers\":1,"
+        + "\"num_attention_heads\":4,\"vocab_size\":5,\"_name_or_path\":\"Ren\u00e9e\"}";
+    Path bom = tmp.resolve("bom.json");
+    Files.write(bom, ("\uFEFF" + json).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(16, LlamaConfig.read(bom).hiddenSize());
+    Path latin1 = tmp.resolve("latin1.json");
+    Files.write(latin1, json.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LlamaConfig.read(latin1));
+    assertTrue(e.getMessage().startsWith(latin1 + " is not UTF-8 text"), e.getMessage());
+  }
+
   private static String shardName(Path dir, int k) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString())

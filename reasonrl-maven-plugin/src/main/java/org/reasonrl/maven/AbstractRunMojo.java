@@ -2,7 +2,6 @@ package org.reasonrl.maven;
 
 import java.io.File;
 import java.nio.file.Path;
-import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /** Goals that write a run directory ({@code output}); each goal has its own by default. */
@@ -18,12 +17,8 @@ public abstract class AbstractRunMojo extends AbstractEngineMojo {
   @Parameter(defaultValue = "${project.build.directory}", readonly = true)
   private File buildDirectory;
 
-  @Parameter(defaultValue = "${mojoExecution}", readonly = true)
-  private MojoExecution mojoExecution;
-
   protected Path output() {
-    File dir = output != null ? output : new File(buildDirectory,
-        "reasonrl/" + mojoExecution.getMojoDescriptor().getGoal());
+    File dir = output != null ? output : new File(buildDirectory, "reasonrl/" + goal());
     return dir.toPath();
   }
 

@@ -6,7 +6,10 @@ import org.reasonrl.train.Optimization;
 /**
  * Goals that fine-tune a policy. Each optimisation parameter left unset takes the goal's default
  * (its engine spec's {@code defaults}); the rules of {@link Optimization} then apply (a default
- * micro-batch or warm-up larger than the batch or the steps set here is lowered to them).
+ * micro-batch or warm-up larger than the batch or the steps set here is lowered to them; a
+ * micro-batch the user set larger than the batch is refused). A micro-batch that does not divide
+ * the batch is accepted: the last one is smaller, and the gradient is the batch's mean all the
+ * same (summed losses over the whole batch's count).
  */
 public abstract class AbstractTrainingMojo extends AbstractSamplingMojo {
 
@@ -59,6 +62,12 @@ public abstract class AbstractTrainingMojo extends AbstractSamplingMojo {
   static Optimization override(Optimization defaults, Long steps, Integer batchSize,
       Integer microBatchSize, Double learningRate, Long warmupSteps, Double weightDecay,
       Double maxGradNorm, Integer logEvery, Integer checkpointEvery) {
+    int batch = batchSize != null ? batchSize : defaults.batchSize();
+    if (microBatchSize != null && microBatchSize > batch) {
+      // Only a default micro-batch is lowered to the batch; one the user set means what it says.
+      throw new IllegalArgumentException("microBatchSize (" + microBatchSize + ") must be <="
+          + " batchSize (" + batch + (batchSize == null ? ", the goal's default" : "") + ")");
+    }
     return new Optimization(steps != null ? steps : defaults.steps(),
         batchSize != null ? batchSize : defaults.batchSize(),
         microBatchSize != null ? microBatchSize : defaults.microBatchSize(),

@@ -52,6 +52,7 @@ final class ConfiguredMojos {
     return switch (expression) {
       case "${project.build.directory}" -> buildDirectory.toFile();
       case "${basedir}" -> buildDirectory.getParent().toFile();
+      case "${session}" -> null; // no session: no user properties to check
       case "${mojoExecution}" -> {
         MojoDescriptor descriptor = new MojoDescriptor();
         descriptor.setGoal(goal);

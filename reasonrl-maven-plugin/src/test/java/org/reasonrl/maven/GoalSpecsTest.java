@@ -1,6 +1,8 @@
 package org.reasonrl.maven;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -208,6 +210,19 @@ class GoalSpecsTest {
             "failOnBadRecord", "false")).spec();
     assertEquals(new DatasetSpec("gsm8k", gsm.toPath(), "train", false), ei.dataset());
     assertEquals(new DatasetSpec("gsm8k", gsm.toPath(), "test", false), ei.evalDataset());
+    // Every goal that reads a dataset honours failOnBadRecord (the errors of all of them advise it).
+    Map<String, Object> skipping = Map.of("checkpoint", checkpoint().toFile(), "dataset",
+        "gsm8k", "datasetPath", gsm, "failOnBadRecord", "false");
+    DatasetSpec lenient = new DatasetSpec("gsm8k", gsm.toPath(), "train", false);
+    assertEquals(lenient, ConfiguredMojos.configure(SftMojo.class, target, skipping).spec()
+        .dataset());
+    assertEquals(lenient, ConfiguredMojos.configure(OrmMojo.class, target, skipping).spec()
+        .dataset());
+    PpoSpec ppo = ConfiguredMojos.configure(PpoMojo.class, target, skipping).spec();
+    assertEquals(List.of(lenient, lenient.withSplit("test")),
+        List.of(ppo.dataset(), ppo.evalDataset()));
+    assertEquals(lenient.withSplit("test"), ConfiguredMojos.configure(EvalMojo.class, target,
+        skipping).spec().dataset());
     File svamp = target.resolve("SVAMP.json").toFile();
     EiSpec other = ConfiguredMojos.configure(EiMojo.class, target,
         Map.of("checkpoint", checkpoint().toFile(), "dataset", "gsm8k", "datasetPath", gsm,
@@ -217,6 +232,33 @@ class GoalSpecsTest {
         Map.of("checkpoint", checkpoint().toFile(), "dataset", "gsm8k", "datasetPath", gsm,
             "split", "train")).spec();
     assertEquals(new DatasetSpec("gsm8k", gsm.toPath(), "train", true), eval.dataset());
+  }
+
+  /** A bad value is refused when the goal builds its spec, before any work, by its own name. */
+  @Test
+  void badValuesAreRefusedUpFrontUnderTheUsersParameterNames() {
+    IllegalArgumentException topP = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredMojos.configure(EvalMojo.class, target, Map.of("checkpoint",
+            checkpoint().toFile(), "topP", "0")).spec());
+    assertEquals("topP must be in (0, 1] but was 0.0", topP.getMessage());
+    for (Class<? extends AbstractSamplingMojo> goal : List.of(EvalMojo.class, SftMojo.class)) {
+      IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+          () -> spec(ConfiguredMojos.configure(goal, target, Map.of("checkpoint",
+              checkpoint().toFile(), "samplingBatch", "0"))));
+      assertTrue(rows.getMessage().startsWith("samplingBatch"), rows.getMessage());
+    }
+    IllegalArgumentException micro = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredMojos.configure(SftMojo.class, target, Map.of("checkpoint",
+            checkpoint().toFile(), "batchSize", "16", "microBatchSize", "32")).spec());
+    assertEquals("microBatchSize (32) must be <= batchSize (16)", micro.getMessage());
+    IllegalArgumentException overDefault = assertThrows(IllegalArgumentException.class,
+        () -> ConfiguredMojos.configure(OrmMojo.class, target, Map.of("checkpoint",
+            checkpoint().toFile(), "microBatchSize", "1000")).spec());
+    assertTrue(overDefault.getMessage().contains("the goal's default"), overDefault.getMessage());
+  }
+
+  private static Object spec(AbstractSamplingMojo mojo) {
+    return mojo instanceof EvalMojo eval ? eval.spec() : ((SftMojo) mojo).spec();
   }
 
   @Test
