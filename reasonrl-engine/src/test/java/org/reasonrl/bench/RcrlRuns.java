@@ -1,5 +1,8 @@
 package org.reasonrl.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +18,16 @@ import org.reasonrl.eval.PairedDifference;
 import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeOptions;
+import org.reasonrl.train.Optimization;
 
 /**
  * Return-Conditioned RL from the tiny grid's SFT model, labelled by continuations of its EI
  * policy and by its ORM, each policy evaluated as the grid evaluates (1000 test problems, n = 8
  * at T = 0.7, K = 4, ORM rerank) with {@code [GOOD]} and with {@code [BAD]} before each step, and
  * compared with paired bootstrap intervals against the grid's SFT and EI evaluations. Resumable:
- * rerun the same command to continue.
+ * rerun the same command to continue. A run {@code labels:steps} fine-tunes for {@code steps}
+ * instead of an EI round's 200, on the solutions and labels of the run {@code labels} (copied
+ * from it when it exists: they do not depend on the fine-tune).
  *
  * <pre>
  * ./mvnw -q -pl reasonrl-engine test-compile exec:java -Dexec.classpathScope=test \
@@ -44,21 +50,27 @@ public final class RcrlRuns {
     EvalOptions options = new EvalOptions(4, 8, 0.7, 1.0, 120, 128, true, 42, 1000);
     List<String> table = new ArrayList<>();
     for (int i = 2; i < args.length; i++) {
-      String labels = args[i];
-      Path output = work.resolve("rcrl-" + labels);
+      String[] parts = args[i].split(":");
+      String labels = parts[0];
+      String name0 = "rcrl-" + args[i].replace(':', '-');
+      Path output = work.resolve("rcrl-" + args[i].replace(':', '-'));
       RcrlSpec d = RcrlSpec.defaults(sft, output);
+      Optimization optimization = d.optimization();
+      if (parts.length > 1) {
+        optimization = optimization.withSteps(Long.parseLong(parts[1]));
+        reuseLabels(work.resolve("rcrl-" + labels), output);
+      }
       boolean byOrm = labels.equals(RcrlSpec.ORM_LABELS);
       RcrlSpec spec = new RcrlSpec(sft, labels, byOrm ? null : runs.resolve("ei/model"),
           byOrm ? orm : null, d.threshold(), d.continuations(), d.dataset(), d.evalDataset(),
-          output, d.maxQuestions(), d.rollout(), d.optimization(), 300,
+          output, d.maxQuestions(), d.rollout(), optimization, 300,
           RolloutSpec.of(4, 0.7, 120, 128), d.seed());
       long start = System.nanoTime();
       ReturnConditionedRl.Result result = new ReturnConditionedRl(spec)
-          .run(line -> System.out.println("[rcrl-" + labels + "] " + line));
+          .run(line -> System.out.println("[" + name0 + "] " + line));
       double minutes = (System.nanoTime() - start) / 60e9;
       for (String condition : List.of(ReturnConditionedRl.GOOD, ReturnConditionedRl.BAD)) {
-        String name = "rcrl-" + labels + (condition.equals(ReturnConditionedRl.GOOD) ? "-good"
-            : "-bad");
+        String name = name0 + (condition.equals(ReturnConditionedRl.GOOD) ? "-good" : "-bad");
         Path eval = work.resolve("eval-" + name);
         new Evaluation(new EvalSpec(result.finalModel(), DatasetSpec.synthetic("test"),
             EVAL_PROBLEMS, 0, orm, options, eval, condition)).run(line -> { });
@@ -67,14 +79,32 @@ public final class RcrlRuns {
               result.rollouts(), minutes));
         }
       }
-      table.add(row("rcrl-" + labels + " good vs bad", work.resolve("eval-rcrl-" + labels
-          + "-good"), work.resolve("eval-rcrl-" + labels + "-bad"), result.rollouts(), minutes));
+      table.add(row(name0 + " good vs bad", work.resolve("eval-" + name0 + "-good"),
+          work.resolve("eval-" + name0 + "-bad"), result.rollouts(), minutes));
       System.out.println(result.sampling());
       System.out.println(result.labelling());
       table.forEach(System.out::println);
     }
     System.out.println();
     table.forEach(System.out::println);
+  }
+
+  /** Copies the solutions and labels of a finished run into a new one's directory. */
+  private static void reuseLabels(Path from, Path to) {
+    try {
+      if (!Files.isRegularFile(from.resolve(ReturnConditionedRl.LABELLING_FILE))
+          || Files.exists(to.resolve(ReturnConditionedRl.LABELLING_FILE))) {
+        return;
+      }
+      Files.createDirectories(to);
+      for (String file : List.of(ReturnConditionedRl.SOLUTIONS_FILE,
+          ReturnConditionedRl.SAMPLING_FILE, ReturnConditionedRl.LABELLED_FILE,
+          ReturnConditionedRl.LABELLING_FILE)) {
+        Files.copy(from.resolve(file), to.resolve(file));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String row(String name, Path eval, Path baseline, long rollouts,
