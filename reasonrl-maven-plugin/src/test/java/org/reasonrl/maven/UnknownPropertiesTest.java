@@ -43,7 +43,7 @@ class UnknownPropertiesTest {
         "reasonrl.k", "reasonrl.rounds", "reasonrl.runs", "reasonrl.zzzzzzzz", "user.home"));
     assertEquals(List.of(
         "-Dreasonrl.stpes is not a parameter of any reasonrl goal and is ignored; did you mean"
-            + " reasonrl.steps (a parameter of ei, orm, ppo, pretrain, sft, not of eval)?",
+            + " reasonrl.steps (a parameter of ei, orm, ppo, pretrain, rcrl, sft, not of eval)?",
         "-Dreasonrl.temprature is not a parameter of any reasonrl goal and is ignored; did you"
             + " mean reasonrl.temperature?",
         "-Dreasonrl.zzzzzzzz is not a parameter of any reasonrl goal and is ignored;"
