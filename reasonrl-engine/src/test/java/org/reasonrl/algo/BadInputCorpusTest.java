@@ -3,6 +3,7 @@ package org.reasonrl.algo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,9 +26,11 @@ import org.reasonrl.eval.EvalOptions;
 import org.reasonrl.job.JobRunner;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.LlamaConfig;
+import org.reasonrl.model.ScalarHead;
 import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.run.Json;
 import org.reasonrl.runtime.EngineRuntime;
+import org.reasonrl.runtime.SeedStream;
 import org.reasonrl.train.Optimization;
 
 /**
@@ -594,6 +597,14 @@ class BadInputCorpusTest {
           s.evalEvery(), s.evalDataset(), s.evalProblems(), s.eval(), s.lora(), s.seed()))
           .run(l -> { });
     }, "reward_head.safetensors");
+    refused(group, "eval ormCheckpoint whose reward head does not fit the model", out ->
+        new Evaluation(new EvalSpec(base, gsm8k, 0, 0, checkpoint("orm-wide-head", dir -> {
+          try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
+            ScalarHead.create(48, manager, SeedStream.of(1, "head"))
+                .save(dir.resolve(ScalarHead.REWARD_HEAD_FILE));
+          }
+        }), EVAL, out)).run(l -> { }), ScalarHead.REWARD_HEAD_FILE, "score.weight",
+        "hidden_size 32");
     refused(group, "eval checkpoint that does not exist", out -> eval(temp.resolve(
         "no-checkpoint"), out), "no-checkpoint");
     refused(group, "eval stepCondition not in the tokenizer", out -> new Evaluation(
