@@ -22,7 +22,7 @@ import org.reasonrl.train.Optimization;
  *     is to restart from π_0 each round)
  * @param ormCheckpoint an outcome reward model: keep samples it scores at least
  *     {@code ormThreshold} instead of those with a correct final answer (ORM EI); may be null
- * @param ormThreshold the ORM score a sample needs to be kept
+ * @param ormThreshold the ORM score (a probability, in [0, 1]) a sample needs to be kept
  * @param optimization the fine-tune of each round (its steps are per round)
  * @param control also train the compute-matched control: the same fine-tuning steps from the
  *     same start, on the reference solutions of the training set alone
@@ -63,6 +63,11 @@ public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDatas
     }
     if (optimization == null) {
       throw new IllegalArgumentException("ei needs optimization settings");
+    }
+    // The ORM's score is a probability; NaN would keep no sample at all, silently.
+    if (ormCheckpoint != null && !(ormThreshold >= 0 && ormThreshold <= 1)) {
+      throw new IllegalArgumentException("ormThreshold (the ORM probability a sample needs to be"
+          + " kept) must be in [0, 1] but was " + ormThreshold);
     }
   }
 

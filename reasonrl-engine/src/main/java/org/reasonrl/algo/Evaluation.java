@@ -83,7 +83,7 @@ public final class Evaluation implements Job<Evaluation.Report> {
         : PromptFormat.fewShot(exemplars);
     PolicyCheckpoint policy = PolicyCheckpoint.check(spec.checkpoint());
     if (spec.ormCheckpoint() != null) {
-      PolicyCheckpoint.check(spec.ormCheckpoint());
+      PolicyCheckpoint.checkOrm(spec.ormCheckpoint());
     }
     if (spec.stepCondition() != null) {
       try (Tokenizer tokenizer = policy.openTokenizer()) {

@@ -147,7 +147,7 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
     evalProblems = policy.fittingPrompts(evalProblems, evalSet.source(),
         PromptFormat.zeroShot(), spec.evalDataset().failOnBadRecord()).problems();
     if (spec.ormCheckpoint() != null) {
-      PolicyCheckpoint.check(spec.ormCheckpoint());
+      PolicyCheckpoint.checkOrm(spec.ormCheckpoint());
     }
     inputs = new Inputs(policy, questions, references, evalProblems);
   }

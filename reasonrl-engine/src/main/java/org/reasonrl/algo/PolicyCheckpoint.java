@@ -2,6 +2,7 @@ package org.reasonrl.algo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.reasonrl.data.ContextFit;
 import org.reasonrl.data.Problem;
@@ -9,6 +10,8 @@ import org.reasonrl.data.PromptFormat;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.model.CheckpointException;
 import org.reasonrl.model.LlamaConfig;
+import org.reasonrl.model.Safetensors;
+import org.reasonrl.model.ScalarHead;
 import org.reasonrl.text.Tokenizer;
 
 /**
@@ -34,6 +37,31 @@ record PolicyCheckpoint(Path dir, LlamaConfig config, Path tokenizerFile) {
       }
     }
     return new PolicyCheckpoint(absolute, config, tokenizerFile);
+  }
+
+  /**
+   * An outcome reward model a job scores with: a checkpoint as {@link #check} wants it, plus its
+   * reward head ({@code reward_head.safetensors}: readable, one score weight row of the model's
+   * hidden size), so that a policy given as the ORM is refused before the output is touched,
+   * not when the run loads it.
+   */
+  static PolicyCheckpoint checkOrm(Path dir) {
+    PolicyCheckpoint orm = check(dir);
+    Path head = orm.dir().resolve(ScalarHead.REWARD_HEAD_FILE);
+    if (!Files.isRegularFile(head)) {
+      throw new CheckpointException(orm.dir() + " is not an outcome reward model: "
+          + ScalarHead.REWARD_HEAD_FILE + " is missing (an ORM is what the orm goal writes;"
+          + " a policy checkpoint cannot score)");
+    }
+    Safetensors.TensorInfo weight = Safetensors.open(head).tensors().get("score.weight");
+    long[] expected = {1, orm.config().hiddenSize()};
+    if (weight == null || !Arrays.equals(weight.shape(), expected)) {
+      throw new CheckpointException(head + " does not fit the model in " + orm.dir() + ": its"
+          + " score.weight has shape " + (weight == null ? "(none)"
+              : Arrays.toString(weight.shape())) + " but hidden_size "
+          + orm.config().hiddenSize() + " needs " + Arrays.toString(expected));
+    }
+    return orm;
   }
 
   Tokenizer openTokenizer() {

@@ -91,7 +91,7 @@ record PpoInputs(PolicyCheckpoint policy, List<Problem> questions, List<Problem>
     if (!customReward) {
       scheme = RewardScheme.parse(spec.reward()).checkOrm(spec.ormCheckpoint() != null);
       if (spec.ormCheckpoint() != null && scheme.needsOrm()) {
-        PolicyCheckpoint.check(spec.ormCheckpoint());
+        PolicyCheckpoint.checkOrm(spec.ormCheckpoint());
       }
     }
     PolicyCheckpoint policy = PolicyCheckpoint.check(spec.checkpoint());

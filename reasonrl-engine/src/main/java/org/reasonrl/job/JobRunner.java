@@ -18,7 +18,8 @@ import org.reasonrl.runtime.RuntimeInfo;
  *   <li>start the engine (once per JVM; grad mode off on this thread) if the job needs it;
  *   <li>{@link Job#validate()}: every input is checked before the output is touched, so bad
  *       input leaves nothing behind;
- *   <li>lock the run directory ({@code .lock}; a second writer fails at once);
+ *   <li>lock the run directory ({@code .lock}; a second writer fails at once, told which goal,
+ *       pid and host hold it; a lock whose holder was killed is taken over, and said so);
  *   <li>claim its identity ({@code spec.json}): a different spec on a used output is refused,
  *       naming the differing fields; so is, for a job that continues earlier work, an input
  *       path that now holds other bytes ({@code inputs.json}: a base checkpoint retrained in
@@ -39,7 +40,10 @@ public final class JobRunner {
     RuntimeInfo runtime = definition.needsEngine() ? EngineRuntime.ensureStarted() : null;
     checkOutput(definition.output());
     job.validate();
-    try (RunDirectory run = RunDirectory.open(definition.output())) {
+    try (RunDirectory run = RunDirectory.open(definition.output(), definition.goal())) {
+      run.recoveredFrom().ifPresent(killed -> log.accept("took over the lock of " + run.root()
+          + " from " + killed.describe() + ", which ended without releasing it (killed?);"
+          + " resuming what it left"));
       claim(run, job);
       Path resultFile = run.resolve(definition.resultFile());
       if (Files.isRegularFile(resultFile)

@@ -6,13 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The output directory of one goal's run. Opening it takes an exclusive lock ({@code .lock}), so a
@@ -21,7 +22,9 @@ import java.util.Optional;
  * checkpoints form a {@link CheckpointSeries}; per-step records go to a {@link MetricsLog}.
  *
  * <pre>
- *   .lock               pid of the holder; locked while the run is open
+ *   .lock               the holder (goal, pid, host, since), locked while the run is open and
+ *                       emptied when it closes: a holder still named there belonged to a
+ *                       process that died holding it (killed), whose lock the OS released
  *   latest              name of the newest complete checkpoint directory
  *   checkpoint-&lt;step&gt;/  model files, optimizer state, state.json
  *   metrics.jsonl       one JSON object per logged step
@@ -42,59 +45,106 @@ public final class RunDirectory implements AutoCloseable {
   private final FileLock lock;
   private final CheckpointSeries checkpoints;
   private final MetricsLog metrics;
+  private final Path key;
+  private final LockHolder holder;
+  private final Optional<LockHolder> recoveredFrom;
 
-  private RunDirectory(Path root, FileChannel lockChannel, FileLock lock) {
+  /** The directories (real paths) this JVM holds open, with their holders. */
+  private static final Map<Path, LockHolder> HELD_HERE = new ConcurrentHashMap<>();
+
+  private RunDirectory(Path root, Path key, FileChannel lockChannel, FileLock lock,
+      LockHolder holder, Optional<LockHolder> recoveredFrom) {
     this.root = root;
+    this.key = key;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.holder = holder;
+    this.recoveredFrom = recoveredFrom;
     this.checkpoints = new CheckpointSeries(root);
     this.metrics = new MetricsLog(root.resolve(METRICS_FILE));
   }
 
-  /**
-   * Creates the directory if needed, locks it and recovers from interrupted writes
-   * ({@link AtomicFiles#recoverInterruptedWrites}).
-   *
-   * @throws RunDirectoryLockedException if another process or an open instance holds the lock
-   */
+  /** {@link #open(Path, String)} by no named goal (a job's sub-run, a test). */
   public static RunDirectory open(Path directory) {
+    return open(directory, null);
+  }
+
+  /**
+   * Creates the directory if needed, locks it, records the holder ({@code goal}, this process's
+   * pid and host, the time) in {@code .lock}, and recovers from interrupted writes
+   * ({@link AtomicFiles#recoverInterruptedWrites}). A lock whose holder was killed is taken
+   * over (the OS released it with the process): {@link #recoveredFrom} names that holder.
+   *
+   * @param goal the goal that opens the directory, named to a second one refused; may be null
+   * @throws RunDirectoryLockedException if another process or an open instance holds the lock;
+   *     the message names the holder
+   */
+  public static RunDirectory open(Path directory, String goal) {
     Path root = directory.toAbsolutePath().normalize();
     try {
       Files.createDirectories(root);
       Path lockPath = root.resolve(LOCK_FILE);
-      FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE,
-          StandardOpenOption.READ, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException alreadyInThisJvm) {
-        lock = null;
+      // A directory this JVM holds is refused before a second channel is opened on its .lock:
+      // closing that channel (or any other descriptor of the file) would release the holder's
+      // POSIX lock, and a third process could then take the directory while it is written.
+      Path key = root.toRealPath();
+      LockHolder holder = LockHolder.current(goal);
+      LockHolder here = HELD_HERE.putIfAbsent(key, holder);
+      if (here != null) {
+        throw locked(root, Optional.of(here));
       }
-      if (lock == null) {
-        String holder = readHolder(lockPath);
-        channel.close();
-        throw new RunDirectoryLockedException("run directory " + root
-            + " is in use by another running goal" + (holder.isEmpty() ? "" : " (pid " + holder
-            + ")") + "; wait for it to finish or choose another output directory");
-      }
-      // The lock is advisory: the pid is readable by the process that fails to get it.
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap(
-          Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
-      channel.force(true);
-      RunDirectory run = new RunDirectory(root, channel, lock);
+      FileChannel channel = null;
       try {
-        AtomicFiles.recoverInterruptedWrites(root);
+        channel = FileChannel.open(lockPath, StandardOpenOption.CREATE,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+          Optional<LockHolder> other = LockHolder.parse(readHolder(lockPath));
+          channel.close();
+          throw locked(root, other);
+        }
+        // Still named there: its holder died without closing (a clean close empties the
+        // file). Read through the locking channel, for the reason above.
+        Optional<LockHolder> recovered = LockHolder.parse(readHolder(channel));
+        // The lock is advisory: the holder is readable by the process that fails to get it.
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(holder.toText().getBytes(StandardCharsets.UTF_8)), 0);
+        channel.force(true);
+        RunDirectory run = new RunDirectory(root, key, channel, lock, holder, recovered);
+        try {
+          AtomicFiles.recoverInterruptedWrites(root);
+        } catch (IOException | RuntimeException e) {
+          run.close();
+          throw e;
+        }
+        return run;
       } catch (IOException | RuntimeException e) {
-        run.close();
+        if (channel != null && channel.isOpen()) {
+          channel.close();
+        }
+        HELD_HERE.remove(key, holder);
         throw e;
       }
-      return run;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open run directory " + root, e);
     }
   }
 
+  private static RunDirectoryLockedException locked(Path root, Optional<LockHolder> holder) {
+    return new RunDirectoryLockedException("run directory " + root + " is in use by "
+        + holder.map(LockHolder::describe).orElse("another running goal")
+        + "; wait for it to finish or choose another output directory");
+  }
+
+  private static String readHolder(FileChannel channel) throws IOException {
+    ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(channel.size(), 4096));
+    while (bytes.hasRemaining() && channel.read(bytes, bytes.position()) > 0) {
+      // until full or at the end
+    }
+    return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+  }
+
+  /** For the process that failed to get the lock (it holds none to lose by closing). */
   private static String readHolder(Path lockPath) {
     try {
       return Files.readString(lockPath, StandardCharsets.UTF_8).trim();
@@ -105,6 +155,15 @@ public final class RunDirectory implements AutoCloseable {
 
   public Path root() {
     return root;
+  }
+
+  /**
+   * The holder of a lock this open took over: a process that died holding the directory
+   * (killed, or its machine lost), as its {@code .lock} still named it; empty after a clean
+   * close.
+   */
+  public Optional<LockHolder> recoveredFrom() {
+    return recoveredFrom;
   }
 
   public Path resolve(String name) {
@@ -202,10 +261,15 @@ public final class RunDirectory implements AutoCloseable {
   @Override
   public void close() {
     try {
+      // Emptied before the release: a holder left in .lock means its process died holding it.
+      lockChannel.truncate(0);
+      lockChannel.force(true);
       lock.release();
       lockChannel.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot release lock of " + root, e);
+    } finally {
+      HELD_HERE.remove(key, holder);
     }
   }
 }

@@ -2,6 +2,8 @@ package org.reasonrl.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -72,8 +74,16 @@ public final class Tokenizer implements AutoCloseable {
     JsonNode root;
     try {
       root = JSON.readTree(tokenizerJson.toFile());
+    } catch (JsonProcessingException e) {
+      // The parser's own message, with the line and column, once (no "[Source: ...]" dump).
+      JsonLocation at = e.getLocation();
+      throw new IllegalArgumentException(tokenizerJson + " is not valid JSON"
+          + (at == null || at.getLineNr() < 1 ? ""
+              : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+          + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new IllegalArgumentException(tokenizerJson + " is not valid JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException("cannot read " + tokenizerJson + ": " + e.getMessage(),
+          e);
     }
     Map<String, Integer> ids = new HashMap<>();
     Map<String, Integer> specials = new HashMap<>();

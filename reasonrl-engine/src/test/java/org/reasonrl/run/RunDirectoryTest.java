@@ -37,6 +37,51 @@ class RunDirectoryTest {
   }
 
   @Test
+  void aRefusedOpenNamesTheHoldingGoalPidAndHostAndACleanCloseEmptiesTheLock()
+      throws IOException {
+    Path dir = temp.resolve("owned");
+    long pid = ProcessHandle.current().pid();
+    try (RunDirectory first = RunDirectory.open(dir, "sft")) {
+      assertTrue(first.recoveredFrom().isEmpty());
+      JsonNode holder = Json.mapper().readTree(
+          Files.readString(dir.resolve(RunDirectory.LOCK_FILE), StandardCharsets.UTF_8));
+      assertEquals("sft", holder.get("goal").asText());
+      assertEquals(pid, holder.get("pid").asLong());
+      assertEquals(LockHolder.localHost(), holder.get("host").asText());
+      RunDirectoryLockedException error =
+          assertThrows(RunDirectoryLockedException.class, () -> RunDirectory.open(dir, "eval"));
+      assertTrue(error.getMessage().contains("is in use by goal sft (pid " + pid + ") on host "
+          + LockHolder.localHost() + " since " + holder.get("since").asText()),
+          error.getMessage());
+    }
+    assertEquals("", Files.readString(dir.resolve(RunDirectory.LOCK_FILE)),
+        "a clean close leaves no holder named");
+    try (RunDirectory again = RunDirectory.open(dir, "eval")) {
+      assertTrue(again.recoveredFrom().isEmpty(), "nothing to recover after a clean close");
+    }
+  }
+
+  @Test
+  void aLockWhoseHolderDiedIsTakenOverNamingIt() throws IOException {
+    // What a process killed while holding the directory leaves: its holder line in .lock (the
+    // OS released the lock itself with the process). A bare pid is what older runs wrote.
+    Path dir = Files.createDirectories(temp.resolve("killed"));
+    Files.writeString(dir.resolve(RunDirectory.LOCK_FILE),
+        "{\"goal\":\"orm\",\"pid\":4242,\"host\":\"runner-3\",\"since\":\"2026-01-02T03:04:05Z\"}\n");
+    try (RunDirectory run = RunDirectory.open(dir, "orm")) {
+      assertEquals(new LockHolder("orm", 4242, "runner-3", "2026-01-02T03:04:05Z"),
+          run.recoveredFrom().orElseThrow());
+      assertEquals("goal orm (pid 4242) on host runner-3 since 2026-01-02T03:04:05Z",
+          run.recoveredFrom().orElseThrow().describe());
+    }
+    Files.writeString(dir.resolve(RunDirectory.LOCK_FILE), "4242");
+    try (RunDirectory run = RunDirectory.open(dir)) {
+      assertEquals("another running goal (pid 4242)",
+          run.recoveredFrom().orElseThrow().describe());
+    }
+  }
+
+  @Test
   void checkpointsReplaceEachOtherThroughTheLatestPointer() throws IOException {
     try (RunDirectory run = RunDirectory.open(temp)) {
       assertTrue(run.latestCheckpoint().isEmpty());
