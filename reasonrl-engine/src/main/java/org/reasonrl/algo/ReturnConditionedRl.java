@@ -108,7 +108,7 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
     PolicyCheckpoint policy = PolicyCheckpoint.check(spec.checkpoint());
     PolicyCheckpoint labeller = spec.ormLabels() ? null : PolicyCheckpoint.check(spec.labeller());
     if (spec.ormLabels()) {
-      PolicyCheckpoint.check(spec.ormCheckpoint());
+      PolicyCheckpoint.checkOrm(spec.ormCheckpoint());
     }
     ProblemSet trainSet = Datasets.load(spec.dataset());
     List<Problem> questions = trainSet.problems();

@@ -153,6 +153,14 @@ public record LlamaConfig(
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       String message = cause instanceof IllegalArgumentException
           ? cause.getMessage() : e.getOriginalMessage();
+      // A value of the wrong type: name the field (Jackson's message names only the type).
+      if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch
+          && !mismatch.getPath().isEmpty()) {
+        String field = mismatch.getPath().get(mismatch.getPath().size() - 1).getFieldName();
+        if (field != null) {
+          message = "field " + field + ": " + message;
+        }
+      }
       throw new IllegalArgumentException(source + ": " + message, e);
     }
   }

@@ -89,8 +89,10 @@ public final class Safetensors {
       try {
         header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw new CheckpointException(file + " has an unreadable safetensors header: "
-            + e.getMessage(), e);
+        String reason = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+            ? json.getOriginalMessage() : e.getMessage();
+        throw new CheckpointException(file + " has an unreadable safetensors header: " + reason,
+            e);
       }
       if (header == null || !header.isObject()) {
         throw new CheckpointException(file + " has a safetensors header that is not an object");

@@ -40,8 +40,9 @@ public record Optimization(long steps, int batchSize, int microBatchSize, double
       throw new IllegalArgumentException("batchSize and microBatchSize must be >= 1 but were "
           + batchSize + ", " + microBatchSize);
     }
-    if (!(learningRate > 0)) {
-      throw new IllegalArgumentException("learningRate must be > 0 but was " + learningRate);
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException("learningRate must be > 0 and finite but was "
+          + learningRate);
     }
     if (warmupSteps < 0) {
       throw new IllegalArgumentException("warmupSteps must be >= 0 but was " + warmupSteps);
