@@ -28,6 +28,7 @@ final class OrmHeldOut {
     List<double[]> perToken = orm.scoreTokens(sequences, spec.rollout().batchSize(), pad);
     double[] finals = new double[samples.size()];
     boolean[] labels = new boolean[samples.size()];
+    String[] questions = new String[samples.size()];
     double tokenBce = 0;
     long tokens = 0;
     for (int i = 0; i < samples.size(); i++) {
@@ -35,6 +36,7 @@ final class OrmHeldOut {
       double[] scores = perToken.get(i);
       finals[i] = scores[scores.length - 1];
       labels[i] = s.correct();
+      questions[i] = s.problemId();
       for (int t = s.promptTokens().length; t < scores.length; t++) {
         tokenBce += OrmMetrics.bce(scores[t], s.correct());
         tokens++;
@@ -50,7 +52,7 @@ final class OrmHeldOut {
       }
       outcomes.add(new ProblemOutcome(problem.id(), problem.answer(), null, judged));
     }
-    return new OrmTraining.HeldOut(OrmMetrics.of(finals, labels, tokenBce, tokens),
+    return new OrmTraining.HeldOut(OrmMetrics.of(finals, labels, questions, tokenBce, tokens),
         Metrics.evaluate(outcomes, k, spec.seed(), BOOTSTRAP_RESAMPLES));
   }
 }

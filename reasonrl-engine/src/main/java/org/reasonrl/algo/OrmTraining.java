@@ -204,13 +204,18 @@ public final class OrmTraining implements Job<OrmTraining.Report> {
       }
       OrmMetrics m = e.getValue().orm();
       EvalResult r = e.getValue().ranking();
-      out.append(String.format(Locale.ROOT, "%n  %s: acc %.3f  AUC %s  Brier %.4f  token BCE %.4f"
-              + "  | maj@%d %.3f  rerank@%d %.3f  pass@%d %.3f", e.getKey(), m.accuracy(),
-          m.auc() == null ? "n/a" : String.format(Locale.ROOT, "%.3f", m.auc()), m.brier(),
-          m.tokenBce(), r.k(), r.majAtK().value(), r.k(), r.rerankAtK().value(), r.k(),
+      out.append(String.format(Locale.ROOT, "%n  %s: acc %.3f  AUC %s (within question %s, %d"
+              + " questions with both)  Brier %.4f  token BCE %.4f  | random pick %.3f  maj@%d"
+              + " %.3f  rerank@%d %.3f  pass@%d %.3f", e.getKey(), m.accuracy(), format(m.auc()),
+          format(m.withinQuestionAuc()), m.mixedQuestions(), m.brier(), m.tokenBce(),
+          m.positiveShare(), r.k(), r.majAtK().value(), r.k(), r.rerankAtK().value(), r.k(),
           r.passAtK().value()));
     }
     return out.toString();
+  }
+
+  private static String format(Double value) {
+    return value == null ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
   }
 
   private static double positiveShare(List<LabelledSample> samples) {

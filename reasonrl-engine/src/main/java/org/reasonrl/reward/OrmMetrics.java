@@ -7,13 +7,18 @@ package org.reasonrl.reward;
  * @param positiveShare share of correct solutions (the class balance)
  * @param accuracy share whose probability is on the label's side of 0.5 (0.5 counts as correct)
  * @param auc ROC AUC by ranks (ties get the mean rank); {@code null} when one class is absent
+ * @param withinQuestionAuc AUC over pairs of a correct and an incorrect solution of the same
+ *     question only: what reranking needs. A pooled AUC also rewards telling easy questions from
+ *     hard ones, which is constant within a question; {@code null} when no question has both
+ * @param mixedQuestions questions with both a correct and an incorrect solution
  * @param brier mean squared error of the probability
  * @param finalTokenBce mean binary cross-entropy at the final token
  * @param tokenBce mean binary cross-entropy over every solution token (the training loss's
  *     quantity, unweighted)
  */
 public record OrmMetrics(int samples, double positiveShare, double accuracy, Double auc,
-    double brier, double finalTokenBce, double tokenBce) {
+    Double withinQuestionAuc, int mixedQuestions, double brier, double finalTokenBce,
+    double tokenBce) {
 
   /** Probabilities are clamped to [1e-7, 1 - 1e-7] in the log so a confident miss stays finite. */
   private static final double EPS = 1e-7;
@@ -21,11 +26,12 @@ public record OrmMetrics(int samples, double positiveShare, double accuracy, Dou
   /**
    * @param finalScores probability at each solution's last token
    * @param labels whether each solution is correct
+   * @param questions each solution's question (any ids; equal ids = same question)
    * @param tokenBceSum BCE summed over every solution token of every solution
    * @param tokenCount solution tokens in all
    */
-  public static OrmMetrics of(double[] finalScores, boolean[] labels, double tokenBceSum,
-      long tokenCount) {
+  public static OrmMetrics of(double[] finalScores, boolean[] labels, String[] questions,
+      double tokenBceSum, long tokenCount) {
     check(finalScores, labels);
     int positives = 0;
     int right = 0;
@@ -36,8 +42,45 @@ public record OrmMetrics(int samples, double positiveShare, double accuracy, Dou
       bce += bce(finalScores[i], labels[i]);
     }
     int n = labels.length;
+    WithinGroups within = withinGroupAuc(finalScores, labels, questions);
     return new OrmMetrics(n, (double) positives / n, (double) right / n, auc(finalScores, labels),
-        brier(finalScores, labels), bce / n, tokenCount == 0 ? Double.NaN : tokenBceSum / tokenCount);
+        within.auc(), within.mixedGroups(), brier(finalScores, labels), bce / n,
+        tokenCount == 0 ? Double.NaN : tokenBceSum / tokenCount);
+  }
+
+  /** The within-group AUC and how many groups had both classes. */
+  public record WithinGroups(Double auc, int mixedGroups) {}
+
+  /**
+   * AUC over the (correct, incorrect) pairs that share a group, ties counting half: the
+   * probability that, within one question, a correct solution scores above an incorrect one.
+   */
+  public static WithinGroups withinGroupAuc(double[] scores, boolean[] labels, String[] groups) {
+    check(scores, labels);
+    if (groups.length != labels.length) {
+      throw new IllegalArgumentException(groups.length + " groups for " + labels.length
+          + " labels");
+    }
+    java.util.Map<String, java.util.List<Integer>> members = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < groups.length; i++) {
+      members.computeIfAbsent(groups[i], g -> new java.util.ArrayList<>()).add(i);
+    }
+    double wins = 0;
+    long pairs = 0;
+    int mixed = 0;
+    for (java.util.List<Integer> group : members.values()) {
+      long before = pairs;
+      for (int p : group) {
+        for (int q : group) {
+          if (labels[p] && !labels[q]) {
+            pairs++;
+            wins += scores[p] > scores[q] ? 1 : scores[p] == scores[q] ? 0.5 : 0;
+          }
+        }
+      }
+      mixed += pairs > before ? 1 : 0;
+    }
+    return new WithinGroups(pairs == 0 ? null : wins / pairs, mixed);
   }
 
   /** Binary cross-entropy of probability {@code p} for {@code label}. */

@@ -29,10 +29,31 @@ class OrmMetricsTest {
   }
 
   @Test
+  void withinQuestionAucComparesOnlySolutionsOfTheSameQuestion() {
+    // An ORM that only knows which question is easy: question a (scores 0.9) has one correct and
+    // one incorrect solution, b (0.2) likewise, c (0.95) only correct ones. Pooled, correct ones
+    // outrank incorrect ones in 6 of the 8 pairs (ties half) — within a question it is a coin.
+    double[] scores = {0.9, 0.9, 0.2, 0.2, 0.95, 0.95};
+    boolean[] labels = {true, false, true, false, true, true};
+    String[] questions = {"a", "a", "b", "b", "c", "c"};
+    assertEquals(0.75, OrmMetrics.auc(scores, labels), 1e-12);
+    OrmMetrics.WithinGroups within = OrmMetrics.withinGroupAuc(scores, labels, questions);
+    assertEquals(0.5, within.auc(), 1e-12);
+    assertEquals(2, within.mixedGroups());
+    // Ranking within a: correct 0.7 > incorrect 0.6; within b: correct 0.1 < incorrect 0.3.
+    assertEquals(0.5, OrmMetrics.withinGroupAuc(new double[] {0.7, 0.6, 0.1, 0.3},
+        new boolean[] {true, false, true, false}, new String[] {"a", "a", "b", "b"}).auc(), 1e-12);
+    assertEquals(1.0, OrmMetrics.withinGroupAuc(new double[] {0.7, 0.6, 0.4, 0.3},
+        new boolean[] {true, false, true, false}, new String[] {"a", "a", "b", "b"}).auc(), 1e-12);
+    assertNull(OrmMetrics.withinGroupAuc(new double[] {0.7, 0.6}, new boolean[] {true, false},
+        new String[] {"a", "b"}).auc());
+  }
+
+  @Test
   void brierAccuracyBalanceAndFinalBceByHand() {
     // (0.1)² + (0.4)² + (0.65)² + (0.2)² = 0.01 + 0.16 + 0.4225 + 0.04 = 0.6325.
     assertEquals(0.6325 / 4, OrmMetrics.brier(SCORES, LABELS), 1e-12);
-    OrmMetrics m = OrmMetrics.of(SCORES, LABELS, 3.0, 4);
+    OrmMetrics m = OrmMetrics.of(SCORES, LABELS, new String[] {"a", "a", "b", "b"}, 3.0, 4);
     assertEquals(4, m.samples());
     assertEquals(0.5, m.positiveShare(), 1e-12);
     assertEquals(0.75, m.accuracy(), 1e-12); // 0.35 is the one on the wrong side of 0.5
