@@ -1,16 +1,11 @@
 package org.reasonrl.bench;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,11 +18,18 @@ import org.reasonrl.runtime.EngineRuntime;
 import org.reasonrl.runtime.RuntimeInfo;
 import org.reasonrl.runtime.RuntimeOptions;
 import org.reasonrl.runtime.SeedStream;
+import org.reasonrl.runtime.ThreadAutograd;
+import org.reasonrl.train.AdamW;
+import org.reasonrl.train.Gradients;
 
 /**
  * Throughput of the policy model on this machine: fp32 matmul peak, training tokens/s and MFU
  * (6 · params · tokens/s ÷ the matmul peak measured in the same run), forward-only tokens/s, and
- * greedy decoding tokens/s with and without the KV cache at batch 1 and 64.
+ * greedy decoding tokens/s with and without the KV cache at batch 1 and 64. Beside each it prints
+ * the NDArrays created per step ({@link ArrayCounter}: one per op that returns an array, the
+ * per-op JNI overhead), so a change's effect on overhead shows without a profiler. The training
+ * step is the one {@code TrainingLoop} runs: forward and loss under {@link ThreadAutograd},
+ * backward, the project's {@link AdamW}, gradients zeroed.
  *
  * <pre>
  * ./mvnw -q -pl reasonrl-engine test-compile exec:java -Dexec.classpathScope=test \
@@ -77,18 +79,20 @@ public final class ModelBenchmark {
       double[] trainAndPeak = trainingTokensPerSecond(model, manager);
       double train = trainAndPeak[0];
       double mfu = 6.0 * params * train / trainAndPeak[1];
-      System.out.printf(Locale.ROOT, "training  (batch %d x %d, fwd+bwd+Adam): %,.0f tokens/s,"
-          + " MFU %.2f (vs %.1f GFLOP/s matmul sampled between the steps; %.2f vs the start peak)%n",
-          TRAIN_BATCH, TRAIN_LENGTH, train, mfu, trainAndPeak[1] / 1e9, 6.0 * params * train / peak);
-      double forward = forwardTokensPerSecond(model, manager);
-      System.out.printf(Locale.ROOT, "forward   (batch %d x %d, no grad):      %,.0f tokens/s%n",
-          TRAIN_BATCH, TRAIN_LENGTH, forward);
+      System.out.printf(Locale.ROOT, "training  (batch %d x %d, fwd+bwd+AdamW): %,.0f tokens/s,"
+          + " MFU %.2f (vs %.1f GFLOP/s matmul sampled between the steps; %.2f vs the start peak);"
+          + " %,.0f arrays/step%n", TRAIN_BATCH, TRAIN_LENGTH, train, mfu, trainAndPeak[1] / 1e9,
+          6.0 * params * train / peak, trainAndPeak[2]);
+      double[] forward = forwardTokensPerSecond(model, manager);
+      System.out.printf(Locale.ROOT, "forward   (batch %d x %d, no grad):       %,.0f tokens/s;"
+          + " %,.0f arrays/step%n", TRAIN_BATCH, TRAIN_LENGTH, forward[0], forward[1]);
       for (int batch : new int[] {1, 64}) {
-        double cached = decode(model, manager, batch, true);
-        double uncached = decode(model, manager, batch, false);
+        double[] cached = decode(model, manager, batch, true);
+        double[] uncached = decode(model, manager, batch, false);
         System.out.printf(Locale.ROOT, "decode    batch %2d, %d new tokens: cached %,.0f tokens/s,"
-            + " uncached %,.0f tokens/s, speed-up %.1fx%n", batch, NEW_TOKENS, cached, uncached,
-            cached / uncached);
+            + " uncached %,.0f tokens/s, speed-up %.1fx; %,.0f arrays/step cached, %,.0f uncached%n",
+            batch, NEW_TOKENS, cached[0], uncached[0], cached[0] / uncached[0], cached[1],
+            uncached[1]);
       }
     }
   }
@@ -129,35 +133,38 @@ public final class ModelBenchmark {
    */
   static double[] trainingTokensPerSecond(CausalLm model, NDManager manager) {
     List<Double> peaks = new ArrayList<>();
-    Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
     List<Double> seconds = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      try (NDManager step = manager.newSubManager()) {
-        NDArray ids = randomIds(step, TRAIN_BATCH, TRAIN_LENGTH + 1, model.config().vocabSize(), i);
-        NDArray input = ids.get(new NDIndex(":, :-1"));
-        NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
-        NDArray mask = step.ones(new Shape(TRAIN_BATCH, TRAIN_LENGTH));
-        long start = System.nanoTime();
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          ParameterStore ps = new ParameterStore(step, false);
-          NDArray logits = model.forward(ps, input, mask, null, true).logits();
-          NDArray loss = logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg();
-          collector.backward(loss);
-        }
-        for (Parameter p : model.namedParameters().values()) {
-          NDArray array = p.getArray();
-          if (array.hasGradient()) {
-            adam.update(p.getId(), array, array.getGradient());
+    List<Double> arrays = new ArrayList<>();
+    try (AdamW adam = new AdamW(AdamW.Config.defaults(), model.getParameters(), manager)) {
+      for (int i = 0; i < 8; i++) {
+        try (NDManager step = manager.newSubManager()) {
+          NDArray ids = randomIds(step, TRAIN_BATCH, TRAIN_LENGTH + 1, model.config().vocabSize(),
+              i);
+          NDArray input = ids.get(new NDIndex(":, :-1"));
+          NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
+          NDArray mask = step.ones(new Shape(TRAIN_BATCH, TRAIN_LENGTH));
+          long start = System.nanoTime();
+          try (ArrayCounter counter = new ArrayCounter()) {
+            try (ThreadAutograd autograd = ThreadAutograd.record()) {
+              ParameterStore ps = new ParameterStore(step, false);
+              NDArray logits = model.forward(ps, input, mask, null, true).logits();
+              NDArray loss = logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg();
+              autograd.backward(loss);
+            }
+            adam.update(1e-4);
+            Gradients.zero(model.getParameters());
+            model.namedParameters().values().iterator().next().getArray().toFloatArray();
+            arrays.add((double) counter.count());
           }
-        }
-        model.namedParameters().values().iterator().next().getArray().toFloatArray();
-        if (i >= 2) {
-          seconds.add((System.nanoTime() - start) / 1e9);
-          peaks.add(matmulSample(step));
+          if (i >= 2) {
+            seconds.add((System.nanoTime() - start) / 1e9);
+            peaks.add(matmulSample(step));
+          }
         }
       }
     }
-    return new double[] {TRAIN_BATCH * TRAIN_LENGTH / median(seconds), median(peaks)};
+    return new double[] {TRAIN_BATCH * TRAIN_LENGTH / median(seconds), median(peaks),
+        median(arrays)};
   }
 
   /** FLOP/s of one 1024^3 fp32 matmul (median of three). */
@@ -176,25 +183,33 @@ public final class ModelBenchmark {
     return 2.0 * n * n * n / median(seconds);
   }
 
-  static double forwardTokensPerSecond(CausalLm model, NDManager manager) {
+  /** Median forward tokens/s and NDArrays created per forward. */
+  static double[] forwardTokensPerSecond(CausalLm model, NDManager manager) {
     List<Double> seconds = new ArrayList<>();
+    List<Double> arrays = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       try (NDManager step = manager.newSubManager()) {
         NDArray ids = randomIds(step, TRAIN_BATCH, TRAIN_LENGTH, model.config().vocabSize(), i);
         NDArray mask = step.ones(new Shape(TRAIN_BATCH, TRAIN_LENGTH));
         long start = System.nanoTime();
-        model.forward(new ParameterStore(step, false), ids, mask, null, false).logits()
-            .toFloatArray();
+        try (ArrayCounter counter = new ArrayCounter()) {
+          model.forward(new ParameterStore(step, false), ids, mask, null, false).logits()
+              .toFloatArray();
+          arrays.add((double) counter.count());
+        }
         if (i >= 2) {
           seconds.add((System.nanoTime() - start) / 1e9);
         }
       }
     }
-    return TRAIN_BATCH * TRAIN_LENGTH / median(seconds);
+    return new double[] {TRAIN_BATCH * TRAIN_LENGTH / median(seconds), median(arrays)};
   }
 
-  /** Greedy decoding of NEW_TOKENS after a PROMPT-token prompt; returns new tokens per second. */
-  private static double decode(CausalLm model, NDManager manager, int batch, boolean cached) {
+  /**
+   * Greedy decoding of NEW_TOKENS after a PROMPT-token prompt; returns new tokens per second and
+   * the median NDArrays created per step after the first (prefill) one.
+   */
+  private static double[] decode(CausalLm model, NDManager manager, int batch, boolean cached) {
     int vocab = model.config().vocabSize();
     try (NDManager session = manager.newSubManager()) {
       int[][] sequence = new int[batch][PROMPT + NEW_TOKENS];
@@ -205,9 +220,11 @@ public final class ModelBenchmark {
         }
       }
       KvCache cache = cached ? model.newCache(session, batch, PROMPT + NEW_TOKENS) : null;
+      List<Double> arrays = new ArrayList<>();
       long start = System.nanoTime();
       for (int length = PROMPT; length < PROMPT + NEW_TOKENS; length++) {
-        try (NDManager step = session.newSubManager()) {
+        try (NDManager step = session.newSubManager();
+            ArrayCounter counter = new ArrayCounter()) {
           boolean prefill = length == PROMPT;
           int from = cached && !prefill ? length - 1 : 0;
           int[] ids = new int[batch * (length - from)];
@@ -222,10 +239,13 @@ public final class ModelBenchmark {
           for (int b = 0; b < batch; b++) {
             sequence[b][length] = (int) next[b];
           }
+          if (!prefill) {
+            arrays.add((double) counter.count());
+          }
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      return (double) batch * NEW_TOKENS / seconds;
+      return new double[] {(double) batch * NEW_TOKENS / seconds, median(arrays)};
     }
   }
 
