@@ -34,6 +34,7 @@ import org.reasonrl.train.Gradients;
  * <pre>
  * ./mvnw -q -pl reasonrl-engine test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=org.reasonrl.bench.ModelBenchmark [-Dexec.args="embedded 10m"] [-Dthreads=1]
+ *     [-Duncached=false]  (skips uncached decoding, for quicker A/B rounds)
  * </pre>
  */
 public final class ModelBenchmark {
@@ -88,13 +89,87 @@ public final class ModelBenchmark {
           + " %,.0f arrays/step%n", TRAIN_BATCH, TRAIN_LENGTH, forward[0], forward[1]);
       for (int batch : new int[] {1, 64}) {
         double[] cached = decode(model, manager, batch, true);
-        double[] uncached = decode(model, manager, batch, false);
+        double[] uncached = Boolean.parseBoolean(System.getProperty("uncached", "true"))
+            ? decode(model, manager, batch, false) : new double[] {Double.NaN, Double.NaN};
         System.out.printf(Locale.ROOT, "decode    batch %2d, %d new tokens: cached %,.0f tokens/s,"
             + " uncached %,.0f tokens/s, speed-up %.1fx; %,.0f arrays/step cached, %,.0f uncached%n",
             batch, NEW_TOKENS, cached[0], uncached[0], cached[0] / uncached[0], cached[1],
             uncached[1]);
       }
     }
+  }
+
+  private static final java.util.Map<String, Object[]> AB_MODELS = new java.util.HashMap<>();
+
+  /**
+   * One unit of work for an A/B harness that loads two builds of the engine side by side in one
+   * JVM and alternates their units, so both see the same machine load: {@code part} is
+   * {@code train} (one step), {@code forward} (one batch), {@code decode1} or {@code decode64}
+   * (32 cached greedy tokens after the prompt). Returns tokens/s by wall time, tokens/s by this
+   * thread's CPU time, and the NDArrays created per step.
+   */
+  static double[] abUnit(String size, String part) {
+    EngineRuntime.start(new RuntimeOptions("cpu", 1, null, 1));
+    Object[] state = AB_MODELS.computeIfAbsent(size, s -> {
+      LlamaConfig config = s.equals("10m") ? LlamaConfig.of(384, 1024, 6, 6, 3, 1000, 512, false)
+          : LlamaConfig.of(128, 344, 4, 4, 2, 100, 256, false);
+      NDManager manager = NDManager.newBaseManager(EngineRuntime.device());
+      CausalLm model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(1, "init"));
+      return new Object[] {manager, model,
+          new AdamW(AdamW.Config.defaults(), model.getParameters(), manager)};
+    });
+    NDManager manager = (NDManager) state[0];
+    CausalLm model = (CausalLm) state[1];
+    AdamW adam = (AdamW) state[2];
+    long start = System.nanoTime();
+    long cpuStart = cpuNanos();
+    double tokens;
+    double arrays;
+    switch (part) {
+      case "train" -> {
+        try (NDManager step = manager.newSubManager()) {
+          NDArray ids = randomIds(step, TRAIN_BATCH, TRAIN_LENGTH + 1, model.config().vocabSize(),
+              1);
+          NDArray input = ids.get(new NDIndex(":, :-1"));
+          NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
+          NDArray mask = step.ones(new Shape(TRAIN_BATCH, TRAIN_LENGTH));
+          try (ArrayCounter counter = new ArrayCounter()) {
+            try (ThreadAutograd autograd = ThreadAutograd.record()) {
+              NDArray logits = model.forward(new ParameterStore(step, false), input, mask, null,
+                  true).logits();
+              NDArray loss = logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg();
+              autograd.backward(loss);
+            }
+            adam.update(1e-4);
+            Gradients.zero(model.getParameters());
+            model.namedParameters().values().iterator().next().getArray().toFloatArray();
+            arrays = counter.count();
+          }
+        }
+        tokens = TRAIN_BATCH * TRAIN_LENGTH;
+      }
+      case "forward" -> {
+        try (NDManager step = manager.newSubManager()) {
+          NDArray ids = randomIds(step, TRAIN_BATCH, TRAIN_LENGTH, model.config().vocabSize(), 1);
+          NDArray mask = step.ones(new Shape(TRAIN_BATCH, TRAIN_LENGTH));
+          try (ArrayCounter counter = new ArrayCounter()) {
+            model.forward(new ParameterStore(step, false), ids, mask, null, false).logits()
+                .toFloatArray();
+            arrays = counter.count();
+          }
+        }
+        tokens = TRAIN_BATCH * TRAIN_LENGTH;
+      }
+      case "decode1", "decode64" -> {
+        int batch = part.equals("decode1") ? 1 : 64;
+        arrays = decode(model, manager, batch, true, 32)[1];
+        tokens = batch * 32;
+      }
+      default -> throw new IllegalArgumentException(part);
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    double cpu = (cpuNanos() - cpuStart) / 1e9;
+    return new double[] {tokens / wall, tokens / cpu, arrays};
   }
 
   private static double matmulPeak() {
@@ -134,6 +209,7 @@ public final class ModelBenchmark {
   static double[] trainingTokensPerSecond(CausalLm model, NDManager manager) {
     List<Double> peaks = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
+    List<Double> cpuSeconds = new ArrayList<>();
     List<Double> arrays = new ArrayList<>();
     try (AdamW adam = new AdamW(AdamW.Config.defaults(), model.getParameters(), manager)) {
       for (int i = 0; i < 8; i++) {
@@ -144,6 +220,7 @@ public final class ModelBenchmark {
           NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
           NDArray mask = step.ones(new Shape(TRAIN_BATCH, TRAIN_LENGTH));
           long start = System.nanoTime();
+          long cpuStart = cpuNanos();
           try (ArrayCounter counter = new ArrayCounter()) {
             try (ThreadAutograd autograd = ThreadAutograd.record()) {
               ParameterStore ps = new ParameterStore(step, false);
@@ -158,13 +235,15 @@ public final class ModelBenchmark {
           }
           if (i >= 2) {
             seconds.add((System.nanoTime() - start) / 1e9);
+            cpuSeconds.add((cpuNanos() - cpuStart) / 1e9);
             peaks.add(matmulSample(step));
           }
         }
       }
     }
     return new double[] {TRAIN_BATCH * TRAIN_LENGTH / median(seconds), median(peaks),
-        median(arrays)};
+        median(arrays),
+        TRAIN_BATCH * TRAIN_LENGTH / median(cpuSeconds)};
   }
 
   /** FLOP/s of one 1024^3 fp32 matmul (median of three). */
@@ -186,12 +265,14 @@ public final class ModelBenchmark {
   /** Median forward tokens/s and NDArrays created per forward. */
   static double[] forwardTokensPerSecond(CausalLm model, NDManager manager) {
     List<Double> seconds = new ArrayList<>();
+    List<Double> cpuSeconds = new ArrayList<>();
     List<Double> arrays = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       try (NDManager step = manager.newSubManager()) {
         NDArray ids = randomIds(step, TRAIN_BATCH, TRAIN_LENGTH, model.config().vocabSize(), i);
         NDArray mask = step.ones(new Shape(TRAIN_BATCH, TRAIN_LENGTH));
         long start = System.nanoTime();
+        long cpuStart = cpuNanos();
         try (ArrayCounter counter = new ArrayCounter()) {
           model.forward(new ParameterStore(step, false), ids, mask, null, false).logits()
               .toFloatArray();
@@ -199,30 +280,39 @@ public final class ModelBenchmark {
         }
         if (i >= 2) {
           seconds.add((System.nanoTime() - start) / 1e9);
+          cpuSeconds.add((cpuNanos() - cpuStart) / 1e9);
         }
       }
     }
-    return new double[] {TRAIN_BATCH * TRAIN_LENGTH / median(seconds), median(arrays)};
+    return new double[] {TRAIN_BATCH * TRAIN_LENGTH / median(seconds), median(arrays),
+        TRAIN_BATCH * TRAIN_LENGTH / median(cpuSeconds)};
   }
 
   /**
-   * Greedy decoding of NEW_TOKENS after a PROMPT-token prompt; returns new tokens per second and
-   * the median NDArrays created per step after the first (prefill) one.
+   * Greedy decoding of NEW_TOKENS after a PROMPT-token prompt; returns new tokens per second,
+   * the median NDArrays created per step after the first (prefill) one, and new tokens per
+   * second of this thread's CPU time.
    */
   private static double[] decode(CausalLm model, NDManager manager, int batch, boolean cached) {
+    return decode(model, manager, batch, cached, NEW_TOKENS);
+  }
+
+  private static double[] decode(CausalLm model, NDManager manager, int batch, boolean cached,
+      int newTokens) {
     int vocab = model.config().vocabSize();
     try (NDManager session = manager.newSubManager()) {
-      int[][] sequence = new int[batch][PROMPT + NEW_TOKENS];
+      int[][] sequence = new int[batch][PROMPT + newTokens];
       Random random = new Random(batch);
       for (int[] row : sequence) {
         for (int t = 0; t < PROMPT; t++) {
           row[t] = random.nextInt(vocab);
         }
       }
-      KvCache cache = cached ? model.newCache(session, batch, PROMPT + NEW_TOKENS) : null;
+      KvCache cache = cached ? model.newCache(session, batch, PROMPT + newTokens) : null;
       List<Double> arrays = new ArrayList<>();
       long start = System.nanoTime();
-      for (int length = PROMPT; length < PROMPT + NEW_TOKENS; length++) {
+      long cpuStart = cpuNanos();
+      for (int length = PROMPT; length < PROMPT + newTokens; length++) {
         try (NDManager step = session.newSubManager();
             ArrayCounter counter = new ArrayCounter()) {
           boolean prefill = length == PROMPT;
@@ -245,8 +335,14 @@ public final class ModelBenchmark {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      return new double[] {(double) batch * NEW_TOKENS / seconds, median(arrays)};
+      double cpuSeconds = (cpuNanos() - cpuStart) / 1e9;
+      return new double[] {(double) batch * newTokens / seconds, median(arrays),
+          (double) batch * newTokens / cpuSeconds};
     }
+  }
+
+  private static long cpuNanos() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
   static double median(List<Double> values) {
