@@ -172,6 +172,52 @@ public final class ModelBenchmark {
     return new double[] {tokens / wall, tokens / cpu, arrays};
   }
 
+  /**
+   * For comparing two builds' numerics: forward logits of a fresh embedded model on fixed ids,
+   * then every weight after two training steps, as one array.
+   */
+  static float[] abNumerics() {
+    EngineRuntime.start(new RuntimeOptions("cpu", 1, null, 1));
+    LlamaConfig config = LlamaConfig.of(128, 344, 4, 4, 2, 100, 256, false);
+    try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device());
+        AdamW adam = new AdamW(AdamW.Config.defaults(), null, manager)) {
+      CausalLm model = CausalLm.create(config).initializeRandom(manager, SeedStream.of(1, "init"));
+      List<Float> out = new ArrayList<>();
+      try (NDManager step = manager.newSubManager()) {
+        NDArray ids = randomIds(step, 2, 32, config.vocabSize(), 7);
+        for (float f : model.forward(new ParameterStore(step, false), ids,
+            step.ones(new Shape(2, 32)), null, false).logits().toFloatArray()) {
+          out.add(f);
+        }
+      }
+      AdamW optimizer = new AdamW(AdamW.Config.defaults(), model.getParameters(), manager);
+      for (int i = 0; i < 2; i++) {
+        try (NDManager step = manager.newSubManager()) {
+          NDArray ids = randomIds(step, 4, 33, config.vocabSize(), i);
+          NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
+          try (ThreadAutograd autograd = ThreadAutograd.record()) {
+            NDArray logits = model.forward(new ParameterStore(step, false),
+                ids.get(new NDIndex(":, :-1")), step.ones(new Shape(4, 32)), null, true).logits();
+            autograd.backward(
+                logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).mean().neg());
+          }
+          optimizer.update(1e-3);
+          Gradients.zero(model.getParameters());
+        }
+      }
+      model.namedParameters().values().forEach(p -> {
+        for (float f : p.getArray().toFloatArray()) {
+          out.add(f);
+        }
+      });
+      float[] result = new float[out.size()];
+      for (int i = 0; i < result.length; i++) {
+        result[i] = out.get(i);
+      }
+      return result;
+    }
+  }
+
   private static double matmulPeak() {
     int n = 1024;
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
