@@ -17,13 +17,11 @@ public final class Attention extends LlamaBlock {
   private final int heads;
   private final int kvHeads;
   private final int headDim;
-  private final float scale;
 
   Attention(LlamaConfig config) {
     heads = config.numAttentionHeads();
     kvHeads = config.numKeyValueHeads();
     headDim = config.headDim();
-    scale = (float) (1.0 / Math.sqrt(headDim));
     int hidden = config.hiddenSize();
     qProj = child("q_proj", new Projection(hidden, heads * headDim));
     kProj = child("k_proj", new Projection(hidden, kvHeads * headDim));
@@ -42,7 +40,7 @@ public final class Attention extends LlamaBlock {
         .transpose(0, 2, 1, 3);
     NDArray v = vProj.apply(ps, x, training).reshape(batch, steps, kvHeads, headDim)
         .transpose(0, 2, 1, 3);
-    q = context.rotate(q);
+    q = context.rotateQuery(q);
     k = context.rotate(k);
     if (context.cache() != null) {
       NDArray[] all = context.cache().append(layer, k, v);
@@ -50,7 +48,7 @@ public final class Attention extends LlamaBlock {
       v = all[1];
     }
     long keys = k.getShape().get(2);
-    NDArray scores = Scalars.mul(q, scale).reshape(batch, kvHeads, groups * steps, headDim)
+    NDArray scores = q.reshape(batch, kvHeads, groups * steps, headDim)
         .matMul(k.transpose(0, 1, 3, 2))
         .reshape(batch, kvHeads, groups, steps, keys)
         .add(context.additiveMask())

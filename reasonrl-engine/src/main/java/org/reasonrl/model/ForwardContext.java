@@ -20,14 +20,18 @@ final class ForwardContext {
 
   private final NDArray cos;
   private final NDArray sin;
+  private final NDArray queryCos;
+  private final NDArray querySin;
   private final NDArray rotateHalf;
   private final NDArray additiveMask;
   private final KvCache cache;
 
-  private ForwardContext(NDArray cos, NDArray sin, NDArray rotateHalf, NDArray additiveMask,
-      KvCache cache) {
+  private ForwardContext(NDArray cos, NDArray sin, NDArray queryCos, NDArray querySin,
+      NDArray rotateHalf, NDArray additiveMask, KvCache cache) {
     this.cos = cos;
     this.sin = sin;
+    this.queryCos = queryCos;
+    this.querySin = querySin;
     this.rotateHalf = rotateHalf;
     this.additiveMask = additiveMask;
     this.cache = cache;
@@ -57,12 +61,23 @@ final class ForwardContext {
       allowed = allowed.mul(keyIndex.lte(queryPosition).toType(DataType.FLOAT32, false));
     }
     NDArray additive = allowed.sub(1f).mul(-MASKED).toType(dataType, false);
-    return new ForwardContext(cos, sin, constants.rotateHalf(), additive, cache);
+    double scale = 1.0 / Math.sqrt(headDim);
+    return new ForwardContext(cos, sin, Scalars.mul(cos, scale), Scalars.mul(sin, scale),
+        constants.rotateHalf(), additive, cache);
   }
 
-  /** Applies RoPE to (B, heads, T, headDim): {@code x cos + rotate_half(x) sin}. */
+  /** Applies RoPE to keys (B, kvHeads, T, headDim): {@code x cos + rotate_half(x) sin}. */
   NDArray rotate(NDArray x) {
     return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
+  }
+
+  /**
+   * RoPE and the attention scale on queries (B, heads, T, headDim): {@code (x cos +
+   * rotate_half(x) sin) / sqrt(headDim)}, with the scale folded into cos and sin once per
+   * forward instead of one multiplication per layer.
+   */
+  NDArray rotateQuery(NDArray x) {
+    return x.mul(queryCos).add(x.matMul(rotateHalf).mul(querySin));
   }
 
   NDArray additiveMask() {

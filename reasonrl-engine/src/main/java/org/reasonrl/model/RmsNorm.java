@@ -19,7 +19,27 @@ public final class RmsNorm extends LlamaBlock {
 
   NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray w = ps.getValue(weight, x.getDevice(), training);
-    NDArray inverseRms = Scalars.pow(x.square().mean(new int[] {-1}, true).add(eps), -0.5);
+    NDArray[] constants = constants(w);
+    NDArray inverseRms = x.square().mean(new int[] {-1}, true).add(constants[0])
+        .pow(constants[1]);
     return x.mul(inverseRms).mul(w);
   }
+
+  /**
+   * eps and -0.5 as 0-d arrays made by libtorch once per weight array (not per call: each
+   * {@code add(Number)} or {@link Scalars} call crosses JNI twice more), kept in the weight's
+   * manager, so the graph may hold them as {@link Scalars} requires.
+   */
+  private NDArray[] constants(NDArray w) {
+    NDArray[] cached = this.constants;
+    if (cached == null || cachedFor != w) {
+      cached = new NDArray[] {Scalars.of(w, eps), Scalars.of(w, -0.5)};
+      this.constants = cached;
+      cachedFor = w;
+    }
+    return cached;
+  }
+
+  private NDArray[] constants;
+  private NDArray cachedFor;
 }

@@ -48,7 +48,7 @@ public final class PolicyStepBenchmark {
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
       CausalLm model = Checkpoint.load(checkpoint, manager);
       training = ModelBenchmark.trainingTokensPerSecond(model, manager)[0];
-      forward = ModelBenchmark.forwardTokensPerSecond(model, manager);
+      forward = ModelBenchmark.forwardTokensPerSecond(model, manager)[0];
     }
     System.out.printf(Locale.ROOT, "model benchmark at this size: forward %,.0f tokens/s,"
         + " training %,.0f tokens/s%n", forward, training);
