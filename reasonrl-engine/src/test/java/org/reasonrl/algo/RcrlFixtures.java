@@ -1,6 +1,10 @@
 package org.reasonrl.algo;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +43,16 @@ final class RcrlFixtures {
    * question has the answer 7 when {@code withSevens}, the others 42.
    */
   static DatasetSpec write(Path dir, int questions, boolean withSevens) throws IOException {
+    return write(dir, questions, withSevens, true);
+  }
+
+  /**
+   * {@link #write(Path, int, boolean)}; without {@code conditionTokens} the tokenizer has no
+   * {@code [GOOD]}/{@code [BAD]} (as a Hugging Face checkpoint made without RCRL in mind) and the
+   * policies' vocabulary is two tokens smaller.
+   */
+  static DatasetSpec write(Path dir, int questions, boolean withSevens, boolean conditionTokens)
+      throws IOException {
     EngineRuntime.ensureStarted();
     List<Problem> problems = new ArrayList<>();
     for (int i = 0; i < questions; i++) {
@@ -55,6 +69,9 @@ final class RcrlFixtures {
     List<String> texts = new ArrayList<>(List.of("Question: \nAnswer: Mia\n 42 7"));
     problems.forEach(p -> texts.add(p.question() + "\n" + p.referenceSolution()));
     WordLevelTokenizerJson.write(tokenizerFile, WordLevelTokenizerJson.vocabulary(texts));
+    if (!conditionTokens) {
+      withoutConditionTokens(tokenizerFile);
+    }
     try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device());
         Tokenizer tokenizer = Tokenizer.load(tokenizerFile)) {
       Checkpoint.save(policy(manager, tokenizer, true), dir.resolve(WRITER), tokenizerFile);
@@ -65,6 +82,34 @@ final class RcrlFixtures {
     Gsm8k.write(data.resolve("train.jsonl"), problems);
     Gsm8k.write(data.resolve("test.jsonl"), problems);
     return dataset(dir);
+  }
+
+  /** Drops [GOOD] and [BAD] from a tokenizer.json, closing the gap their ids leave. */
+  private static void withoutConditionTokens(Path file) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = (ObjectNode) json.readTree(file.toFile());
+    List<String> dropped = List.of(WordLevelTokenizerJson.GOOD, WordLevelTokenizerJson.BAD);
+    int first = ((ObjectNode) root.path("model").path("vocab")).get(dropped.get(0)).asInt();
+    ObjectNode vocab = (ObjectNode) root.path("model").path("vocab");
+    ObjectNode renumbered = json.createObjectNode();
+    vocab.fields().forEachRemaining(e -> {
+      if (!dropped.contains(e.getKey())) {
+        int id = e.getValue().asInt();
+        renumbered.put(e.getKey(), id > first ? id - dropped.size() : id);
+      }
+    });
+    ((ObjectNode) root.path("model")).set("vocab", renumbered);
+    ArrayNode added = json.createArrayNode();
+    for (JsonNode token : root.path("added_tokens")) {
+      if (!dropped.contains(token.path("content").asText())) {
+        ObjectNode copy = token.deepCopy();
+        int id = copy.path("id").asInt();
+        copy.put("id", id > first ? id - dropped.size() : id);
+        added.add(copy);
+      }
+    }
+    root.set("added_tokens", added);
+    Files.writeString(file, json.writeValueAsString(root));
   }
 
   static DatasetSpec dataset(Path dir) {

@@ -20,7 +20,10 @@ import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
 import org.reasonrl.eval.WrittenEvaluation;
+import org.reasonrl.model.Checkpoint;
 import org.reasonrl.run.Json;
+import org.reasonrl.text.ConditionTokens;
+import org.reasonrl.text.Tokenizer;
 import org.reasonrl.runtime.EngineRuntime;
 
 class ReturnConditionedRlTest {
@@ -97,6 +100,30 @@ class ReturnConditionedRlTest {
     DatasetSpec all42 = RcrlFixtures.write(fixture, 12, false);
     ReturnConditionedRl.Result result = new ReturnConditionedRl(RcrlFixtures.spec(fixture,
         all42, fixture.resolve("run"), 30, 1e-2)).run(System.out::println);
+    assertEquals(1.0, result.good().maj1(), "greedy [GOOD] answers 42");
+    assertEquals(0.0, result.bad().maj1(), "greedy [BAD] answers 7");
+  }
+
+  @Test
+  void aCheckpointWithoutConditionTokensGainsThemAndStillLearnsTheContrast() throws Exception {
+    Path fixture = dir.resolve("plain");
+    DatasetSpec all42 = RcrlFixtures.write(fixture, 12, false, false);
+    Path writer = fixture.resolve(RcrlFixtures.WRITER);
+    int vocab;
+    try (Tokenizer plain = Tokenizer.load(writer.resolve("tokenizer.json"))) {
+      assertFalse(plain.isSpecial("[GOOD]") || plain.isSpecial("[BAD]"));
+      vocab = plain.vocabSize();
+    }
+    Path output = fixture.resolve("run");
+    ReturnConditionedRl.Result result = new ReturnConditionedRl(RcrlFixtures.spec(fixture,
+        all42, output, 30, 1e-2)).run(System.out::println);
+    // The published policy has the two tokens at the next ids and rows for them.
+    try (Tokenizer grown = Tokenizer.load(output.resolve("model").resolve("tokenizer.json"))) {
+      ConditionTokens ids = ConditionTokens.of(grown);
+      assertEquals(List.of(vocab, vocab + 1), List.of(ids.good(), ids.bad()));
+    }
+    assertEquals(vocab + 2, Checkpoint.readConfig(output.resolve("model")).vocabSize());
+    assertEquals(vocab, Checkpoint.readConfig(writer).vocabSize(), "π_0 is not rewritten");
     assertEquals(1.0, result.good().maj1(), "greedy [GOOD] answers 42");
     assertEquals(0.0, result.bad().maj1(), "greedy [BAD] answers 7");
   }
