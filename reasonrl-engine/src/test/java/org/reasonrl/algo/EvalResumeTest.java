@@ -42,8 +42,8 @@ class EvalResumeTest {
     Path chunks = interrupted.resolve(SampledChunks.DIR);
     String[] args = {checkpoint.toString(), data.toString(), interrupted.toString()};
 
-    ForkedGoals.runToCompletion(temp.resolve("straight.log"), EvalFixture.class,
-        checkpoint.toString(), data.toString(), straight.toString());
+    ForkedGoals.Background uninterrupted = ForkedGoals.start(temp.resolve("straight.log"),
+        EvalFixture.class, checkpoint.toString(), data.toString(), straight.toString());
     List<String> killPoints = new ArrayList<>();
 
     ForkedGoals.killWhen(() -> Files.isRegularFile(chunks.resolve("greedy-00000.json")),
@@ -67,6 +67,7 @@ class EvalResumeTest {
     assertEquals(6, reused(resumed, "greedy"), resumed);
     assertEquals(kept.size() - 6, reused(resumed, "samples"), resumed);
     assertUnchanged(kept, chunks);
+    uninterrupted.await();
     System.out.println("eval kill points tried: " + killPoints.size() + " " + killPoints);
 
     assertEquals(-1, Files.mismatch(straight.resolve(Evaluation.SAMPLES_FILE),
