@@ -22,8 +22,9 @@ import org.reasonrl.run.Json;
  * sampling resumes after its last finished chunk instead of sampling everything again. Each
  * chunk is one file, written atomically once its rollouts are drawn; a chunk is reused only if
  * its key matches (pass, the chunk's prompt tokens, samples per prompt, sampling settings, row
- * seed) and the file is not older than {@code notBefore} (the policy's newest file: a
- * retrained checkpoint is sampled again). Only what the evaluator reads is kept: the generated
+ * seed) and it was sampled from the policy as it is now: the time of the policy's newest file
+ * is kept with each chunk, and a chunk of another time (a retrained or restored checkpoint) is
+ * sampled again. Only what the evaluator reads is kept: the generated
  * tokens, the completion and the stop reason; log-probabilities are not (read back as 0).
  */
 public final class SampledChunks {
@@ -35,29 +36,30 @@ public final class SampledChunks {
   public static final int DEFAULT_CHUNK_ROWS = 256;
 
   private final Path dir;
-  private final FileTime notBefore;
+  private final long policyTime;
   private final int chunkRows;
   private int reused;
   private int sampled;
 
   /** One chunk file. */
-  record Chunk(String key, int firstPrompt, int prompts, int perPrompt, List<Row> rows) {}
+  record Chunk(String key, long policyTime, int firstPrompt, int prompts, int perPrompt, List<Row> rows) {}
 
   /** One rollout of a chunk, without its prompt (which the key covers). */
   record Row(int sample, int[] tokens, String completion, String stop) {}
 
   /**
    * @param dir where the chunks are kept (created when the first is written)
-   * @param notBefore chunk files older than this are stale and sampled again
+   * @param policyTime the time of the policy's newest file; chunks kept under another time are
+   *     stale and sampled again
    * @param chunkRows rows a chunk aims at (it holds whole batches, so at least one); the
    *     result does not depend on it, only how much a kill loses and how many files are kept
    */
-  public SampledChunks(Path dir, FileTime notBefore, int chunkRows) {
+  public SampledChunks(Path dir, FileTime policyTime, int chunkRows) {
     if (chunkRows < 1) {
       throw new IllegalArgumentException("evalChunkRows must be >= 1 but was " + chunkRows);
     }
     this.dir = dir;
-    this.notBefore = notBefore;
+    this.policyTime = policyTime.toMillis();
     this.chunkRows = chunkRows;
     if (Files.isDirectory(dir)) {
       try {
@@ -92,11 +94,12 @@ public final class SampledChunks {
       int perPrompt) {
     Path file = file(pass, index);
     try {
-      if (!Files.isRegularFile(file) || Files.getLastModifiedTime(file).compareTo(notBefore) < 0) {
+      if (!Files.isRegularFile(file)) {
         return null;
       }
       Chunk chunk = Json.mapper().readValue(file.toFile(), Chunk.class);
-      if (!chunk.key().equals(key) || chunk.firstPrompt() != firstPrompt
+      if (!chunk.key().equals(key) || chunk.policyTime() != policyTime
+          || chunk.firstPrompt() != firstPrompt
           || chunk.prompts() != prompts.size() || chunk.perPrompt() != perPrompt
           || chunk.rows().size() != prompts.size() * perPrompt) {
         return null;
@@ -121,8 +124,8 @@ public final class SampledChunks {
       List<Rollout> rollouts) {
     List<Row> rows = rollouts.stream().map(r -> new Row(r.sampleIndex(), r.tokens(),
         r.completion(), r.stop().name())).toList();
-    AtomicFiles.writeJson(file(pass, index), new Chunk(key, firstPrompt, prompts, perPrompt,
-        rows));
+    AtomicFiles.writeJson(file(pass, index), new Chunk(key, policyTime, firstPrompt, prompts,
+        perPrompt, rows));
     sampled++;
   }
 
