@@ -27,7 +27,7 @@ public final class PretrainFixture {
       vocab = tokenizer.vocabSize();
     }
     PretrainSpec spec = new PretrainSpec(output,
-        LlamaConfig.of(32, 64, 2, 4, 2, vocab, 256, false), 200,
+        LlamaConfig.of(32, 64, 2, 4, 2, vocab, 256, false), 48,
         new Optimization(STEPS, 8, 8, 3e-3, 5, 0.0, 1.0, 5, CHECKPOINT_EVERY), 7);
     Pretrain.Result result = new Pretrain(spec).run(System.out::println);
     System.out.println("resumedFrom=" + result.training().resumedFromStep());
