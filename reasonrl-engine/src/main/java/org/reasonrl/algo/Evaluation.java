@@ -20,6 +20,7 @@ import org.reasonrl.eval.EvalResult;
 import org.reasonrl.eval.EvalRun;
 import org.reasonrl.eval.Evaluator;
 import org.reasonrl.eval.MetricValue;
+import org.reasonrl.eval.SampledChunks;
 import org.reasonrl.job.Job;
 import org.reasonrl.job.JobContext;
 import org.reasonrl.job.JobDefinition;
@@ -36,6 +37,9 @@ import org.reasonrl.text.Tokenizer;
  * {@code samples.jsonl} (every solution with its answer and verdict), under the lifecycle every
  * goal shares ({@code JobRunner}: {@code spec.json}, {@code run.json}, lock). Inputs are all
  * checked before the output directory is touched, so bad input leaves no partial output.
+ * Sampling resumes after a kill: finished chunks of the greedy and the sample pass are kept in
+ * {@code eval-chunks/} ({@link SampledChunks}) and reused by the rerun, which ends with the same
+ * {@code eval.json} metrics and the same {@code samples.jsonl}.
  */
 public final class Evaluation implements Job<Evaluation.Report> {
 
@@ -115,7 +119,11 @@ public final class Evaluation implements Job<Evaluation.Report> {
       if (spec.stepCondition() != null) {
         evaluator = evaluator.conditionedOn(stepConditionId(tokenizer));
       }
-      EvalRun result = evaluator.evaluate(problems, spec.options(), log);
+      // Finished sampling chunks survive a kill; a rewritten checkpoint makes them stale.
+      SampledChunks chunks = new SampledChunks(context.run().resolve(SampledChunks.DIR),
+          newestFileOrFuture(inputs.policy().dir()),
+          Integer.getInteger("reasonrl.evalChunkRows", SampledChunks.DEFAULT_CHUNK_ROWS));
+      EvalRun result = evaluator.evaluate(problems, spec.options(), chunks, log);
       Report report = new Report(result.result(), spec.checkpoint().toString(), set.source(),
           set.skippedCount() + inputs.tooLong(), format.shots(),
           spec.ormCheckpoint() == null ? null : spec.ormCheckpoint().toString(),
@@ -150,6 +158,14 @@ public final class Evaluation implements Job<Evaluation.Report> {
   @Override
   public boolean continuesEarlierWork() {
     return false;
+  }
+
+  private static FileTime newestFileOrFuture(Path dir) {
+    try {
+      return newestFile(dir);
+    } catch (IOException unreadable) {
+      return FileTime.fromMillis(Long.MAX_VALUE); // no chunk is trusted
+    }
   }
 
   private static FileTime newestFile(Path dir) throws IOException {

@@ -14,6 +14,7 @@ import org.reasonrl.reward.TokenRewards;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
 import org.reasonrl.rollout.SamplingOptions;
+import org.reasonrl.rollout.StopCondition;
 import org.reasonrl.run.Progress;
 import org.reasonrl.text.Tokenizer;
 
@@ -68,6 +69,20 @@ public final class Evaluator {
   }
 
   public EvalRun evaluate(List<Problem> problems, EvalOptions options, Consumer<String> log) {
+    return evaluate(problems, options, null, log);
+  }
+
+  /**
+   * {@link #evaluate(List, EvalOptions, Consumer)}, keeping each finished chunk of the greedy and
+   * the sample pass in {@code chunks} and reusing the chunks found there: a run killed while
+   * sampling, run again, samples only what was not finished, and ends with the same result.
+   * Chunks hold whole batches, and each is sampled with {@link Sampler#seedForPromptsFrom}, so
+   * the rollouts are those of one call over all prompts.
+   *
+   * @param chunks where finished chunks are kept; {@code null} keeps none
+   */
+  public EvalRun evaluate(List<Problem> problems, EvalOptions options, SampledChunks chunks,
+      Consumer<String> log) {
     if (problems.isEmpty()) {
       throw new IllegalArgumentException("no problems to evaluate");
     }
@@ -79,10 +94,10 @@ public final class Evaluator {
     List<Rollout> greedy = null;
     if (options.greedy()) {
       greedy = timed(seconds, "greedy", () -> generate(sampler, prompts, 1,
-          options.greedyDecoding(), options.seed(), "eval greedy", log));
+          options.greedyDecoding(), options.seed(), "greedy", chunks, log));
     }
     List<Rollout> sampled = timed(seconds, "sampling", () -> generate(sampler, prompts,
-        options.samples(), options.sampling(), options.seed(), "eval samples", log));
+        options.samples(), options.sampling(), options.seed(), "sample", chunks, log));
     double[] scores = orm == null ? null : timed(seconds, "orm-scoring", () -> score(sampled,
         problems, options.batchSize()));
 
@@ -116,14 +131,71 @@ public final class Evaluator {
     return new EvalRun(result, outcomes, records, rollouts, tokens, seconds);
   }
 
-  private static List<Rollout> generate(Sampler sampler, List<String> prompts, int perPrompt,
-      SamplingOptions sampling, long seed, String label, Consumer<String> log) {
+  private List<Rollout> generate(Sampler sampler, List<String> prompts, int perPrompt,
+      SamplingOptions sampling, long seed, String pass, SampledChunks chunks,
+      Consumer<String> log) {
+    String label = "eval " + (pass.equals("greedy") ? "greedy" : "samples");
     Progress progress = Progress.lines(label, (long) prompts.size() * perPrompt, "solutions", log);
     long[] done = {0};
-    return sampler.sample(prompts, perPrompt, sampling, seed, n -> {
-      done[0] += n;
-      progress.update(done[0], "");
-    });
+    if (chunks == null) {
+      return sampler.sample(prompts, perPrompt, sampling, seed, n -> {
+        done[0] += n;
+        progress.update(done[0], "");
+      });
+    }
+    List<int[]> encoded = prompts.stream().map(sampler::encodePrompt).toList();
+    int size = chunkPrompts(sampling.batchSize(), perPrompt, chunks.chunkRows());
+    String stop = sampling.stopCondition() == null ? "none"
+        : sampling.stopCondition() == StopCondition.ANSWER_LINE ? "answer-line" : "other";
+    String settings = pass + " perPrompt=" + perPrompt + " T=" + sampling.temperature()
+        + " topP=" + sampling.topP() + " maxNewTokens=" + sampling.maxNewTokens() + " batch="
+        + sampling.batchSize() + " stop=" + stop + " seed=" + seed + " stepCondition="
+        + stepCondition;
+    List<Rollout> out = new ArrayList<>(prompts.size() * perPrompt);
+    int reusedBefore = chunks.reused();
+    int chunkCount = (prompts.size() + size - 1) / size;
+    for (int c = 0; c < chunkCount; c++) {
+      int first = c * size;
+      List<int[]> part = encoded.subList(first, Math.min(prompts.size(), first + size));
+      String key = SampledChunks.key(settings, part);
+      List<Rollout> rollouts = chunks.find(pass, c, key, first, part, perPrompt);
+      if (rollouts == null) {
+        List<Rollout> drawn = sampler.sampleEncoded(part, perPrompt, sampling,
+            Sampler.seedForPromptsFrom(seed, first), n -> {
+              done[0] += n;
+              progress.update(done[0], "");
+            });
+        rollouts = drawn.stream().map(r -> new Rollout(first + r.promptIndex(), r.sampleIndex(),
+            r.promptTokens(), r.tokens(), r.logprobs(), r.samplingLogprobs(), r.completion(),
+            r.stop())).toList();
+        chunks.save(pass, c, key, first, part.size(), perPrompt, rollouts);
+      } else {
+        done[0] += rollouts.size();
+      }
+      out.addAll(rollouts);
+    }
+    int reused = chunks.reused() - reusedBefore;
+    if (reused > 0) {
+      log.accept(label + ": reused " + reused + " of " + chunkCount
+          + " finished chunks, sampled " + (chunkCount - reused));
+    }
+    return out;
+  }
+
+  /**
+   * Prompts per chunk: a multiple of the prompts that fill whole batches ({@code
+   * lcm(batchSize, perPrompt) / perPrompt}), so a chunked pass decodes exactly the batches of an
+   * unchunked one, and about {@code rows} rows.
+   */
+  static int chunkPrompts(int batchSize, int perPrompt, int rows) {
+    long lcm = (long) batchSize / gcd(batchSize, perPrompt) * perPrompt;
+    long unit = lcm / perPrompt;
+    long units = Math.max(1, rows / lcm);
+    return (int) Math.min(Integer.MAX_VALUE, unit * units);
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
   }
 
   /**

@@ -65,6 +65,15 @@ public final class Sampler {
     return new Sampler(model, tokenizer, pieces, token);
   }
 
+  /**
+   * The seed that makes a call over prompts {@code first, first + 1, ...} of a list draw what one
+   * call over the whole list with {@code seed} draws for them (rows are seeded by prompt index):
+   * a list sampled in chunks, each with its chunk's seed, gets the samples of a single call.
+   */
+  public static long seedForPromptsFrom(long seed, int first) {
+    return TokenChooser.seedForPromptsFrom(seed, first);
+  }
+
   /** The prompt's token ids as the model sees them: BOS (if the tokenizer has one), then text. */
   public int[] encodePrompt(String prompt) {
     return PromptFormat.encodePrompt(tokenizer, prompt);

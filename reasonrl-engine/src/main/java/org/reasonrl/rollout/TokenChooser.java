@@ -37,6 +37,14 @@ final class TokenChooser {
     return new SplittableRandom(mix(seed, prompt, sample));
   }
 
+  /**
+   * The seed under which prompt {@code p} of a call draws what prompt {@code first + p} draws
+   * under {@code seed} ({@link #mix} adds the prompt index times a constant before mixing).
+   */
+  static long seedForPromptsFrom(long seed, int first) {
+    return seed + 0x9E3779B97F4A7C15L * first;
+  }
+
   /** A well-mixed 64-bit seed for one row (SplitMix64 finaliser over the three inputs). */
   static long mix(long seed, int prompt, int sample) {
     long z = seed + 0x9E3779B97F4A7C15L * (1 + prompt) + 0xBF58476D1CE4E5B9L * (1 + sample);

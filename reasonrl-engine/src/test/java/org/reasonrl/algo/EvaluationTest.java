@@ -1,5 +1,6 @@
 package org.reasonrl.algo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,6 +25,7 @@ import org.reasonrl.data.Problem;
 import org.reasonrl.data.SyntheticBenchmark;
 import org.reasonrl.data.WordLevelTokenizerJson;
 import org.reasonrl.eval.EvalOptions;
+import org.reasonrl.eval.SampledChunks;
 import org.reasonrl.job.SpecMismatchException;
 import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
@@ -155,7 +157,36 @@ class EvaluationTest {
     new Evaluation(spec).run(retrained::add);
     assertFalse(retrained.stream().anyMatch(l -> l.startsWith("eval already finished")),
         retrained.toString());
+    assertFalse(retrained.stream().anyMatch(l -> l.contains("reused")),
+        "chunks of the old checkpoint were reused: " + retrained);
     assertTrue(Files.getLastModifiedTime(resultFile).compareTo(written) > 0);
+  }
+
+  /**
+   * Killed after every chunk and {@code samples.jsonl} were written, before {@code eval.json}
+   * (a half-written chunk beside them): the rerun samples nothing and writes the same files,
+   * ORM scores included.
+   */
+  @Test
+  void aRunKilledBeforeItsResultReusesEveryChunk() throws IOException {
+    Path out = dir.resolve("eval-late-kill");
+    EvalSpec spec = new EvalSpec(checkpoint, new DatasetSpec("gsm8k", data, "test", true), 0, 0,
+        orm, new EvalOptions(2, 3, 1.0, 1.0, 8, 2, true, 1, 50), out);
+    new Evaluation(spec).run(line -> { });
+    byte[] samples = Files.readAllBytes(out.resolve(Evaluation.SAMPLES_FILE));
+    JsonNode result = JSON.readTree(out.resolve(Evaluation.RESULT_FILE).toFile()).get("result");
+    Files.delete(out.resolve(Evaluation.RESULT_FILE));
+    Files.writeString(out.resolve(SampledChunks.DIR).resolve("sample-00000.json.tmp"), "{");
+    List<String> log = new ArrayList<>();
+    new Evaluation(spec).run(log::add);
+    assertTrue(log.contains("eval greedy: reused 1 of 1 finished chunks, sampled 0"),
+        log.toString());
+    assertTrue(log.contains("eval samples: reused 1 of 1 finished chunks, sampled 0"),
+        log.toString());
+    assertArrayEquals(samples, Files.readAllBytes(out.resolve(Evaluation.SAMPLES_FILE)));
+    assertEquals(result,
+        JSON.readTree(out.resolve(Evaluation.RESULT_FILE).toFile()).get("result"));
+    assertFalse(Files.exists(out.resolve(SampledChunks.DIR).resolve("sample-00000.json.tmp")));
   }
 
   @Test

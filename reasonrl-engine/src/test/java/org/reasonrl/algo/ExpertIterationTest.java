@@ -6,27 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
 import org.reasonrl.data.Problem;
 import org.reasonrl.job.SpecMismatchException;
-import org.reasonrl.model.CausalLm;
 import org.reasonrl.model.Checkpoint;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.rollout.StopReason;
-import org.reasonrl.run.Json;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.run.RunDirectoryLockedException;
 import org.reasonrl.runtime.EngineRuntime;
@@ -165,44 +157,6 @@ class ExpertIterationTest {
           EiFixtures.spec(policy, data, out, 1, 2)).run(l -> { }));
       assertFalse(Files.exists(out.resolve(ExpertIteration.INITIAL_FILE)));
     }
-  }
-
-  @Test
-  void killedEiResumesToTheSameRoundsAndModel() throws Exception {
-    Path policy = EiFixtures.scriptedPolicy(temp.resolve("policy"));
-    Path data = temp.resolve("data");
-    EiFixtures.problems(data);
-    Path straight = temp.resolve("straight");
-    Path interrupted = temp.resolve("interrupted");
-    ForkedGoals.runToCompletion(temp.resolve("straight.log"), EiFixture.class,
-        policy.toString(), data.toString(), straight.toString());
-    // Killed inside round 1's fine-tune, after its data was kept.
-    ForkedGoals.killWhen(() -> Files.exists(interrupted.resolve("round-1/latest")),
-        temp.resolve("victim.log"), EiFixture.class, policy.toString(), data.toString(),
-        interrupted.toString());
-    assertFalse(Files.exists(interrupted.resolve("round-1").resolve(ExpertIteration.ROUND_FILE)));
-    ForkedGoals.runToCompletion(temp.resolve("resumed.log"), EiFixture.class,
-        policy.toString(), data.toString(), interrupted.toString());
-
-    assertEquals(withoutTimes(straight), withoutTimes(interrupted));
-    try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device())) {
-      Map<String, Parameter> a = Checkpoint.load(straight.resolve("round-2/model"), manager)
-          .namedParameters();
-      CausalLm b = Checkpoint.load(interrupted.resolve("round-2/model"), manager);
-      a.forEach((name, p) -> assertArrayEquals(p.getArray().toFloatArray(),
-          b.namedParameters().get(name).getArray().toFloatArray(), name));
-    }
-  }
-
-  private static List<JsonNode> withoutTimes(Path run) throws Exception {
-    List<JsonNode> out = new ArrayList<>();
-    for (String line : Files.readAllLines(run.resolve(ExpertIteration.HISTORY_FILE))) {
-      ObjectNode node = (ObjectNode) Json.mapper().readTree(line);
-      node.remove("seconds");
-      out.add(node);
-    }
-    assertEquals(3, out.size());
-    return out;
   }
 
   @Test

@@ -41,6 +41,30 @@ final class ForkedGoals {
     return output;
   }
 
+  /**
+   * Starts the goal in the background (e.g. the uninterrupted run beside a victim: each fork
+   * uses one libtorch thread); {@link Background#await} waits for it to complete.
+   */
+  static Background start(Path log, Class<?> main, String... args) throws Exception {
+    return new Background(fork(log, main, args).start(), log, main);
+  }
+
+  /** A goal running in the background. */
+  record Background(Process process, Path log, Class<?> main) {
+
+    /** Waits for it as {@link #runToCompletion} does; returns its output. */
+    String await() throws Exception {
+      boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+      if (!finished) {
+        process.destroyForcibly();
+      }
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      assertTrue(finished, main.getSimpleName() + " did not finish:\n" + output);
+      assertEquals(0, process.exitValue(), output);
+      return output;
+    }
+  }
+
   /** Starts the goal, waits until {@code ready}, then kills it with SIGKILL. */
   static void killWhen(BooleanSupplier ready, Path log, Class<?> main, String... args)
       throws Exception {

@@ -71,4 +71,24 @@ class PretrainTest {
         () -> new Pretrain(tiny(out, 8)).run(line -> { }));
     assertEquals(List.of("spec.optimization.steps: 6 → 8"), refused.differences());
   }
+
+  /**
+   * The kill points a forked test cannot hit on purpose: after the last checkpoint, while the
+   * model is published ({@code model.tmp/} half written), before {@code result.json}. The rerun
+   * publishes the same weights and reports the same final loss.
+   */
+  @Test
+  void aRunKilledWhilePublishingItsModelPublishesTheSameOne() throws Exception {
+    Path out = temp.resolve("publish");
+    Pretrain.Result result = new Pretrain(tiny(out, 6)).run(line -> { });
+    byte[] weights = Files.readAllBytes(result.model().resolve(Checkpoint.WEIGHTS));
+    Files.delete(out.resolve("result.json"));
+    Files.move(result.model(), out.resolve("model.tmp"));
+    Files.write(out.resolve("model.tmp").resolve(Checkpoint.WEIGHTS), new byte[] {1, 2, 3});
+    Pretrain.Result again = new Pretrain(tiny(out, 6)).run(line -> { });
+    assertArrayEquals(weights, Files.readAllBytes(again.model().resolve(Checkpoint.WEIGHTS)));
+    assertEquals(result.training().finalLoss(), again.training().finalLoss(), 0.0);
+    assertEquals(6, again.training().resumedFromStep());
+    assertTrue(Files.notExists(out.resolve("model.tmp")));
+  }
 }

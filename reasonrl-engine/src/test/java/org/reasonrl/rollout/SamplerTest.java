@@ -107,6 +107,22 @@ class SamplerTest {
   }
 
   @Test
+  void promptsSampledOneByOneWithTheirSeedsDrawWhatOneCallDraws() {
+    Sampler sampler = new Sampler(model, tokenizer);
+    // Batches of 4 rows, one prompt each: the same batches either way, so equal to the bit.
+    SamplingOptions options = new SamplingOptions(1.0, 1, 10, 4, StopCondition.NONE);
+    List<Rollout> whole = sampler.sample(PROMPTS, 4, options, 99, null);
+    for (int p = 0; p < PROMPTS.size(); p++) {
+      List<Rollout> alone = sampler.sample(List.of(PROMPTS.get(p)), 4, options,
+          Sampler.seedForPromptsFrom(99, p), null);
+      for (int s = 0; s < 4; s++) {
+        assertArrayEquals(whole.get(4 * p + s).tokens(), alone.get(s).tokens());
+        assertArrayEquals(whole.get(4 * p + s).logprobs(), alone.get(s).logprobs());
+      }
+    }
+  }
+
+  @Test
   void sampledLogprobsEqualTeacherForcedOnes() {
     Sampler sampler = new Sampler(model, tokenizer);
     List<Rollout> rollouts = sampler.sample(PROMPTS, 2,
