@@ -20,19 +20,23 @@ final class ForwardContext {
 
   private final NDArray cos;
   private final NDArray sin;
-  private final NDArray queryCos;
-  private final NDArray querySin;
+  private final double scale;
+  private final Constants constants;
+  private NDArray queryCos;
+  private NDArray querySin;
+  private NDArray queryKeyCos;
+  private NDArray queryKeySin;
   private final NDArray rotateHalf;
   private final NDArray additiveMask;
   private final KvCache cache;
 
-  private ForwardContext(NDArray cos, NDArray sin, NDArray queryCos, NDArray querySin,
-      NDArray rotateHalf, NDArray additiveMask, KvCache cache) {
+  private ForwardContext(NDArray cos, NDArray sin, double scale, Constants constants,
+      NDArray additiveMask, KvCache cache) {
     this.cos = cos;
     this.sin = sin;
-    this.queryCos = queryCos;
-    this.querySin = querySin;
-    this.rotateHalf = rotateHalf;
+    this.scale = scale;
+    this.constants = constants;
+    this.rotateHalf = constants.rotateHalf();
     this.additiveMask = additiveMask;
     this.cache = cache;
   }
@@ -62,8 +66,7 @@ final class ForwardContext {
     }
     NDArray additive = allowed.sub(1f).mul(-MASKED).toType(dataType, false);
     double scale = 1.0 / Math.sqrt(headDim);
-    return new ForwardContext(cos, sin, Scalars.mul(cos, scale), Scalars.mul(sin, scale),
-        constants.rotateHalf(), additive, cache);
+    return new ForwardContext(cos, sin, scale, constants, additive, cache);
   }
 
   /** Applies RoPE to keys (B, kvHeads, T, headDim): {@code x cos + rotate_half(x) sin}. */
@@ -77,7 +80,23 @@ final class ForwardContext {
    * forward instead of one multiplication per layer.
    */
   NDArray rotateQuery(NDArray x) {
+    if (queryCos == null) {
+      queryCos = Scalars.mul(cos, scale);
+      querySin = Scalars.mul(sin, scale);
+    }
     return x.mul(queryCos).add(x.matMul(rotateHalf).mul(querySin));
+  }
+
+  /**
+   * {@link #rotateQuery} and {@link #rotate} in one pass over queries and keys stacked on the
+   * head axis (B, heads + kvHeads, T, headDim): cos and sin times a per-head (scale, 1) column.
+   */
+  NDArray rotateQueryKey(NDArray x) {
+    if (queryKeyCos == null) {
+      queryKeyCos = cos.mul(constants.headScale());
+      queryKeySin = sin.mul(constants.headScale());
+    }
+    return x.mul(queryKeyCos).add(x.matMul(rotateHalf).mul(queryKeySin));
   }
 
   NDArray additiveMask() {
@@ -94,14 +113,22 @@ final class ForwardContext {
    *
    * @param inverseFrequency (1, 1, headDim/2) float32
    * @param rotateHalf (headDim, headDim) in the compute type
+   * @param headScale (1, heads + kvHeads, 1, 1): 1/sqrt(headDim) for query heads, 1 for keys
    */
-  record Constants(NDArray inverseFrequency, NDArray rotateHalf) {
+  record Constants(NDArray inverseFrequency, NDArray rotateHalf, NDArray headScale) {
     static Constants create(NDManager manager, LlamaConfig config, DataType dataType) {
       int headDim = config.headDim();
+      int heads = config.numAttentionHeads();
+      int stacked = heads + config.numKeyValueHeads();
+      float[] scales = new float[stacked];
+      for (int h = 0; h < stacked; h++) {
+        scales[h] = h < heads ? (float) (1.0 / Math.sqrt(headDim)) : 1f;
+      }
       return new Constants(
           manager.create(ForwardContext.inverseFrequencies(config), new Shape(1, 1, headDim / 2)),
           manager.create(rotateHalfMatrix(headDim), new Shape(headDim, headDim))
-              .toType(dataType, false));
+              .toType(dataType, false),
+          manager.create(scales, new Shape(1, stacked, 1, 1)).toType(dataType, false));
     }
 
     boolean fits(NDArray weights) {

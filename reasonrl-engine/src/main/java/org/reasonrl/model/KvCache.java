@@ -19,6 +19,7 @@ public final class KvCache implements AutoCloseable {
   private final NDArray[] keys;
   private final NDArray[] values;
   private final int capacity;
+  private final NDArray[] fusedQkv;
   private int length;
 
   private KvCache(NDArray[] keys, NDArray[] values, int capacity, int length) {
@@ -26,6 +27,7 @@ public final class KvCache implements AutoCloseable {
     this.values = values;
     this.capacity = capacity;
     this.length = length;
+    this.fusedQkv = new NDArray[keys.length];
   }
 
   /** An empty cache for {@code batch} rows of at most {@code capacity} tokens each. */
@@ -95,6 +97,19 @@ public final class KvCache implements AutoCloseable {
     return new NDArray[] {keyView, valueView};
   }
 
+  /**
+   * The layer's stacked q/k/v weight made by the first forward into this cache, or null. A cache
+   * is only valid for the weights that filled it, so holding their concatenation adds no rule.
+   */
+  NDArray fusedQkv(int layer) {
+    return fusedQkv[layer];
+  }
+
+  void holdFusedQkv(int layer, NDArray weight) {
+    weight.attach(keys[layer].getManager());
+    fusedQkv[layer] = weight;
+  }
+
   void advance(int steps) {
     length += steps;
   }
@@ -104,6 +119,9 @@ public final class KvCache implements AutoCloseable {
     for (int i = 0; i < keys.length; i++) {
       keys[i].close();
       values[i].close();
+      if (fusedQkv[i] != null) {
+        fusedQkv[i].close();
+      }
     }
   }
 }
