@@ -20,19 +20,23 @@ final class ForwardContext {
 
   private final NDArray cos;
   private final NDArray sin;
-  private final NDArray queryCos;
-  private final NDArray querySin;
+  private final double scale;
+  private final Constants constants;
+  private NDArray queryCos;
+  private NDArray querySin;
+  private NDArray queryKeyCos;
+  private NDArray queryKeySin;
   private final NDArray rotateHalf;
   private final NDArray additiveMask;
   private final KvCache cache;
 
-  private ForwardContext(NDArray cos, NDArray sin, NDArray queryCos, NDArray querySin,
-      NDArray rotateHalf, NDArray additiveMask, KvCache cache) {
+  private ForwardContext(NDArray cos, NDArray sin, double scale, Constants constants,
+      NDArray additiveMask, KvCache cache) {
     this.cos = cos;
     this.sin = sin;
-    this.queryCos = queryCos;
-    this.querySin = querySin;
-    this.rotateHalf = rotateHalf;
+    this.scale = scale;
+    this.constants = constants;
+    this.rotateHalf = constants.rotateHalf();
     this.additiveMask = additiveMask;
     this.cache = cache;
   }
@@ -48,9 +52,16 @@ final class ForwardContext {
     int total = past + steps;
     int headDim = config.headDim();
     NDArray maskF = mask.toType(DataType.FLOAT32, false);
-    NDArray positions = maskF.cumSum(1).sub(1f).get(new NDIndex(":, {}:", past)).maximum(0f);
-    NDArray freqs = positions.expandDims(2).mul(constants.inverseFrequency());
-    NDArray angles = freqs.concat(freqs, 2).expandDims(1);
+    // Positions (B, T) = cumsum(mask) - 1 at the new tokens; one new token's is sum(mask) - 1.
+    // Numbers are the constants' 0-d arrays: NDArray.sub(Number) makes one from Java per call.
+    NDArray positions = steps == 1 ? maskF.sum(new int[] {1}, true) : maskF.cumSum(1);
+    positions = positions.sub(constants.one());
+    if (steps > 1 && past > 0) {
+      positions = positions.get(new NDIndex(":, {}:", past));
+    }
+    positions = positions.maximum(constants.zero());
+    // (B, 1, T, 1) x (1, 1, 1, headDim) frequencies already concatenated with themselves.
+    NDArray angles = positions.reshape(batch, 1, steps, 1).mul(constants.inverseFrequency());
     NDArray cos = angles.cos().toType(dataType, false);
     NDArray sin = angles.sin().toType(dataType, false);
 
@@ -60,10 +71,10 @@ final class ForwardContext {
       NDArray queryPosition = manager.arange(past, total).reshape(steps, 1);
       allowed = allowed.mul(keyIndex.lte(queryPosition).toType(DataType.FLOAT32, false));
     }
-    NDArray additive = allowed.sub(1f).mul(-MASKED).toType(dataType, false);
+    NDArray additive = allowed.sub(constants.one()).mul(constants.maskedScale())
+        .toType(dataType, false);
     double scale = 1.0 / Math.sqrt(headDim);
-    return new ForwardContext(cos, sin, Scalars.mul(cos, scale), Scalars.mul(sin, scale),
-        constants.rotateHalf(), additive, cache);
+    return new ForwardContext(cos, sin, scale, constants, additive, cache);
   }
 
   /** Applies RoPE to keys (B, kvHeads, T, headDim): {@code x cos + rotate_half(x) sin}. */
@@ -77,7 +88,23 @@ final class ForwardContext {
    * forward instead of one multiplication per layer.
    */
   NDArray rotateQuery(NDArray x) {
+    if (queryCos == null) {
+      queryCos = Scalars.mul(cos, scale);
+      querySin = Scalars.mul(sin, scale);
+    }
     return x.mul(queryCos).add(x.matMul(rotateHalf).mul(querySin));
+  }
+
+  /**
+   * {@link #rotateQuery} and {@link #rotate} in one pass over queries and keys stacked on the
+   * head axis (B, heads + kvHeads, T, headDim): cos and sin times a per-head (scale, 1) column.
+   */
+  NDArray rotateQueryKey(NDArray x) {
+    if (queryKeyCos == null) {
+      queryKeyCos = cos.mul(constants.headScale());
+      queryKeySin = sin.mul(constants.headScale());
+    }
+    return x.mul(queryKeyCos).add(x.matMul(rotateHalf).mul(queryKeySin));
   }
 
   NDArray additiveMask() {
@@ -92,16 +119,35 @@ final class ForwardContext {
    * Per-model arrays that every forward needs, created once in the weights' manager (creating
    * arrays from Java costs far more than an op; at batch 1 it showed in decoding).
    *
-   * @param inverseFrequency (1, 1, headDim/2) float32
+   * @param inverseFrequency (1, 1, 1, headDim) float32: the headDim/2 frequencies twice
    * @param rotateHalf (headDim, headDim) in the compute type
+   * @param headScale (1, heads + kvHeads, 1, 1): 1/sqrt(headDim) for query heads, 1 for keys
+   * @param one 0-d float32 1
+   * @param zero 0-d float32 0
+   * @param maskedScale 0-d float32 {@code -MASKED}: (allowed - 1) times it is 0 or MASKED
    */
-  record Constants(NDArray inverseFrequency, NDArray rotateHalf) {
+  record Constants(NDArray inverseFrequency, NDArray rotateHalf, NDArray headScale, NDArray one,
+      NDArray zero, NDArray maskedScale) {
     static Constants create(NDManager manager, LlamaConfig config, DataType dataType) {
       int headDim = config.headDim();
+      int heads = config.numAttentionHeads();
+      int stacked = heads + config.numKeyValueHeads();
+      float[] scales = new float[stacked];
+      for (int h = 0; h < stacked; h++) {
+        scales[h] = h < heads ? (float) (1.0 / Math.sqrt(headDim)) : 1f;
+      }
+      float[] half = ForwardContext.inverseFrequencies(config);
+      float[] twice = new float[headDim];
+      System.arraycopy(half, 0, twice, 0, half.length);
+      System.arraycopy(half, 0, twice, half.length, half.length);
       return new Constants(
-          manager.create(ForwardContext.inverseFrequencies(config), new Shape(1, 1, headDim / 2)),
+          manager.create(twice, new Shape(1, 1, 1, headDim)),
           manager.create(rotateHalfMatrix(headDim), new Shape(headDim, headDim))
-              .toType(dataType, false));
+              .toType(dataType, false),
+          manager.create(scales, new Shape(1, stacked, 1, 1)).toType(dataType, false),
+          manager.full(new Shape(), 1f, DataType.FLOAT32),
+          manager.full(new Shape(), 0f, DataType.FLOAT32),
+          manager.full(new Shape(), -MASKED, DataType.FLOAT32));
     }
 
     boolean fits(NDArray weights) {

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Keys and values of every layer for a batch, preallocated at (B, kvHeads, capacity, headDim) and
@@ -19,6 +21,7 @@ public final class KvCache implements AutoCloseable {
   private final NDArray[] keys;
   private final NDArray[] values;
   private final int capacity;
+  private final NDArray[] fusedQkv;
   private int length;
 
   private KvCache(NDArray[] keys, NDArray[] values, int capacity, int length) {
@@ -26,6 +29,7 @@ public final class KvCache implements AutoCloseable {
     this.values = values;
     this.capacity = capacity;
     this.length = length;
+    this.fusedQkv = new NDArray[keys.length];
   }
 
   /** An empty cache for {@code batch} rows of at most {@code capacity} tokens each. */
@@ -83,16 +87,33 @@ public final class KvCache implements AutoCloseable {
       throw new IllegalStateException("KV cache full: " + length + " tokens held + " + steps
           + " new exceeds its capacity " + capacity);
     }
-    NDIndex slot = new NDIndex(":, :, {}:{}", length, length + steps);
-    keys[layer].set(slot, k);
-    values[layer].set(slot, v);
-    NDIndex filled = new NDIndex(":, :, :{}", length + steps);
+    // Slice writes and a slice view straight through libtorch (torch's index_put_ over slices and
+    // narrow): NDArray.set/get would parse an NDIndex and go through advanced indexing per call.
+    Shape shape = keys[layer].getShape();
+    long[] min = {0, 0, length, 0};
+    long[] max = {shape.get(0), shape.get(1), length + steps, shape.get(3)};
+    long[] step = {1, 1, 1, 1};
+    JniUtils.indexSet((PtNDArray) keys[layer], (PtNDArray) k, min, max, step);
+    JniUtils.indexSet((PtNDArray) values[layer], (PtNDArray) v, min, max, step);
     // Views of the cache, owned by the caller's (per-step) manager so they do not pile up.
-    NDArray keyView = keys[layer].get(filled);
-    NDArray valueView = values[layer].get(filled);
+    NDArray keyView = JniUtils.slice((PtNDArray) keys[layer], 2, 0, length + steps, 1);
+    NDArray valueView = JniUtils.slice((PtNDArray) values[layer], 2, 0, length + steps, 1);
     keyView.attach(k.getManager());
     valueView.attach(k.getManager());
     return new NDArray[] {keyView, valueView};
+  }
+
+  /**
+   * The layer's stacked q/k/v weight made by the first forward into this cache, or null. A cache
+   * is only valid for the weights that filled it, so holding their concatenation adds no rule.
+   */
+  NDArray fusedQkv(int layer) {
+    return fusedQkv[layer];
+  }
+
+  void holdFusedQkv(int layer, NDArray weight) {
+    weight.attach(keys[layer].getManager());
+    fusedQkv[layer] = weight;
   }
 
   void advance(int steps) {
@@ -104,6 +125,9 @@ public final class KvCache implements AutoCloseable {
     for (int i = 0; i < keys.length; i++) {
       keys[i].close();
       values[i].close();
+      if (fusedQkv[i] != null) {
+        fusedQkv[i].close();
+      }
     }
   }
 }

@@ -63,6 +63,11 @@ public final class Projection extends LlamaBlock {
     return loraScale;
   }
 
+  /** Whether {@link #apply} adds an adapter's term (one is attached and not bypassed). */
+  boolean adapterActive() {
+    return loraA != null && !adapterBypassed;
+  }
+
   NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray w = ps.getValue(weight, x.getDevice(), training);
     NDArray y = Linear.linear(x, w).head();
