@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.reasonrl.data.ContextFit;
+import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.data.Datasets;
+import org.reasonrl.data.ProblemSet;
 import org.reasonrl.data.Problem;
 import org.reasonrl.data.PromptFormat;
 import org.reasonrl.model.Checkpoint;
@@ -69,6 +72,21 @@ record PolicyCheckpoint(Path dir, LlamaConfig config, Path tokenizerFile) {
   }
 
   /** The problems whose prompts leave this model room to answer ({@link ContextFit#prompts}). */
+  /**
+   * The first {@code max} problems of {@code dataset} (0 = all) whose zero-shot prompts fit the
+   * model's context (the others named, or skipped under failOnBadRecord=false): the questions
+   * or eval problems of an on-policy job.
+   */
+  List<Problem> zeroShotHead(DatasetSpec dataset, int max) {
+    ProblemSet set = Datasets.load(dataset);
+    List<Problem> problems = set.problems();
+    if (max > 0 && problems.size() > max) {
+      problems = problems.subList(0, max);
+    }
+    return fittingPrompts(problems, set.source(), PromptFormat.zeroShot(),
+        dataset.failOnBadRecord()).problems();
+  }
+
   ContextFit.Fitted fittingPrompts(List<Problem> problems, String source, PromptFormat format,
       boolean failOnBadRecord) {
     try (Tokenizer tokenizer = openTokenizer()) {

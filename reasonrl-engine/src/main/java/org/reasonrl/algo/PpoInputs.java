@@ -1,10 +1,7 @@
 package org.reasonrl.algo;
 
 import java.util.List;
-import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
-import org.reasonrl.data.ProblemSet;
-import org.reasonrl.data.PromptFormat;
 import org.reasonrl.reward.RewardScheme;
 import org.reasonrl.train.rl.ActorCritic;
 import org.reasonrl.train.rl.ClipRange;
@@ -95,24 +92,12 @@ record PpoInputs(PolicyCheckpoint policy, List<Problem> questions, List<Problem>
       }
     }
     PolicyCheckpoint policy = PolicyCheckpoint.check(spec.checkpoint());
-    ProblemSet trainSet = Datasets.load(spec.dataset());
-    List<Problem> questions = trainSet.problems();
-    if (spec.maxQuestions() > 0 && questions.size() > spec.maxQuestions()) {
-      questions = questions.subList(0, spec.maxQuestions());
-    }
+    List<Problem> questions = policy.zeroShotHead(spec.dataset(), spec.maxQuestions());
     if (questions.isEmpty()) {
       throw new IllegalArgumentException("the training set " + spec.dataset() + " has no"
           + " questions");
     }
-    questions = policy.fittingPrompts(questions, trainSet.source(), PromptFormat.zeroShot(),
-        spec.dataset().failOnBadRecord()).problems();
-    ProblemSet evalSet = Datasets.load(spec.evalDataset());
-    List<Problem> evalProblems = evalSet.problems();
-    if (spec.evalProblems() > 0 && evalProblems.size() > spec.evalProblems()) {
-      evalProblems = evalProblems.subList(0, spec.evalProblems());
-    }
-    evalProblems = policy.fittingPrompts(evalProblems, evalSet.source(), PromptFormat.zeroShot(),
-        spec.evalDataset().failOnBadRecord()).problems();
+    List<Problem> evalProblems = policy.zeroShotHead(spec.evalDataset(), spec.evalProblems());
     return new PpoInputs(policy, questions, evalProblems, method, scheme, estimator, critic,
         clip);
   }

@@ -7,9 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.reasonrl.data.Datasets;
 import org.reasonrl.data.Problem;
-import org.reasonrl.data.ProblemSet;
 import org.reasonrl.data.PromptFormat;
 import org.reasonrl.eval.Bootstrap;
 import org.reasonrl.eval.EvalOptions;
@@ -24,6 +22,7 @@ import org.reasonrl.reward.OutcomeRewardModel;
 import org.reasonrl.reward.SolutionSteps;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.Sampler;
+import org.reasonrl.run.Json;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
 import org.reasonrl.runtime.EngineRuntime;
@@ -110,20 +109,8 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
     if (spec.ormLabels()) {
       PolicyCheckpoint.checkOrm(spec.ormCheckpoint());
     }
-    ProblemSet trainSet = Datasets.load(spec.dataset());
-    List<Problem> questions = trainSet.problems();
-    if (spec.maxQuestions() > 0 && questions.size() > spec.maxQuestions()) {
-      questions = questions.subList(0, spec.maxQuestions());
-    }
-    questions = policy.fittingPrompts(questions, trainSet.source(), PromptFormat.zeroShot(),
-        spec.dataset().failOnBadRecord()).problems();
-    ProblemSet evalSet = Datasets.load(spec.evalDataset());
-    List<Problem> evalProblems = evalSet.problems();
-    if (spec.evalProblems() > 0 && evalProblems.size() > spec.evalProblems()) {
-      evalProblems = evalProblems.subList(0, spec.evalProblems());
-    }
-    policy.fittingPrompts(evalProblems, evalSet.source(), PromptFormat.zeroShot(),
-        spec.evalDataset().failOnBadRecord());
+    List<Problem> questions = policy.zeroShotHead(spec.dataset(), spec.maxQuestions());
+    policy.zeroShotHead(spec.evalDataset(), spec.evalProblems());
     inputs = new Inputs(policy, labeller, questions);
   }
 
@@ -207,7 +194,7 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
     /** Every solution with its step values and labels, labelled once ({@code labelling.json}). */
     private List<LabelledSolution> labelled(List<SolutionFilter.Solution> solutions) {
       if (context.done(LABELLING_FILE)) {
-        return readLabelled();
+        return Json.readLines(run.resolve(LABELLED_FILE), LabelledSolution.class);
       }
       long start = System.nanoTime();
       try (NDManager manager = NDManager.newBaseManager(EngineRuntime.device());
@@ -258,15 +245,6 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
                 + " correct solutions); %d prefixes, %d continuations", good, stepCount,
             goodOfCorrect, ofCorrect, values.prefixes(), values.continuations()));
         return labelled;
-      }
-    }
-
-    private List<LabelledSolution> readLabelled() {
-      try (var it = org.reasonrl.run.Json.mapper().readerFor(LabelledSolution.class)
-          .<LabelledSolution>readValues(run.resolve(LABELLED_FILE).toFile())) {
-        return it.readAll();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot read " + run.resolve(LABELLED_FILE), e);
       }
     }
 

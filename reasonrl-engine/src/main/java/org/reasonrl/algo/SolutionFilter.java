@@ -1,8 +1,5 @@
 package org.reasonrl.algo;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,11 +77,6 @@ public final class SolutionFilter {
 
   /** A round's {@code dataset.jsonl}. */
   public static List<Solution> readDataset(Path file) {
-    try (MappingIterator<Solution> it = Json.mapper().readerFor(Solution.class)
-        .readValues(file.toFile())) {
-      return it.readAll();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    return Json.readLines(file, Solution.class);
   }
 }

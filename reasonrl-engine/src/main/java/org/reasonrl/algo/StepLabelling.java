@@ -59,7 +59,7 @@ final class StepLabelling {
       for (int s = 0; s < slot.length; s++) {
         int[] prefix = Arrays.copyOf(target.tokens(), target.stepEnds()[s]);
         slot[s] = index.computeIfAbsent(new PrefixKey(target.question(), prefix), key -> {
-          prefixOf.add(concat(target.prompt(), prefix));
+          prefixOf.add(Rollout.sequenceOf(target.prompt(), prefix));
           solutionPrefixOf.add(prefix);
           questionOf.add(target.question());
           return prefixOf.size() - 1;
@@ -102,7 +102,7 @@ final class StepLabelling {
   /** The ORM's probability of success at each step's last token. */
   static Values byOrm(List<Target> targets, OutcomeRewardModel orm, int batchSize, int padId) {
     List<double[]> scores = orm.scoreTokens(
-        targets.stream().map(t -> concat(t.prompt(), t.tokens())).toList(), batchSize, padId);
+        targets.stream().map(t -> Rollout.sequenceOf(t.prompt(), t.tokens())).toList(), batchSize, padId);
     List<double[]> values = new ArrayList<>(targets.size());
     for (int t = 0; t < targets.size(); t++) {
       Target target = targets.get(t);
@@ -132,12 +132,6 @@ final class StepLabelling {
       }
     }
     return successes;
-  }
-
-  static int[] concat(int[] a, int[] b) {
-    int[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 
   /** A question and a solution prefix, compared by content. */

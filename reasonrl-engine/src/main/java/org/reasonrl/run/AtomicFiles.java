@@ -168,7 +168,7 @@ public final class AtomicFiles {
   }
 
   /** Deletes a file or a directory tree; nothing there is not an error. */
-  static void deleteRecursively(Path path) throws IOException {
+  public static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path)) {
       return;
     }

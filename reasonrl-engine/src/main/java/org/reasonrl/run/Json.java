@@ -29,4 +29,14 @@ public final class Json {
     }
     return out.toByteArray();
   }
+
+  /** Reads a JSON Lines file written by {@link #lines}, one {@code type} per line. */
+  public static <T> java.util.List<T> readLines(java.nio.file.Path file, Class<T> type) {
+    try (com.fasterxml.jackson.databind.MappingIterator<T> it = MAPPER.readerFor(type)
+        .readValues(file.toFile())) {
+      return it.readAll();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
+  }
 }

@@ -4,20 +4,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.ParameterList;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.reasonrl.run.Json;
 import org.reasonrl.run.Progress;
 import org.reasonrl.run.RunDirectory;
@@ -60,12 +52,9 @@ public final class RolloutIterations<R, B> {
   /** The buffer's {@link Statistics}, beside the codec's files. */
   public static final String BUFFER_STATISTICS_FILE = "statistics.json";
 
-  private static final Pattern BUFFER_NAME = Pattern.compile(BUFFER_PREFIX + "(\\d+)");
-
   private final IterationOptions options;
   private final ParameterList parameters;
-  private final BufferBuilder<R> builder;
-  private final BufferCodec<R> codec;
+  private final RolloutBuffers<R> buffers;
   private final UpdatePlan<R, B> plan;
   private final Objective<B> objective;
   private final RunDirectory run;
@@ -142,11 +131,10 @@ public final class RolloutIterations<R, B> {
   private RolloutIterations(Builder<R, B> b) {
     this.options = b.options;
     this.parameters = b.parameters;
-    this.builder = b.builder;
-    this.codec = b.codec;
     this.plan = b.plan;
     this.objective = b.objective;
     this.run = Objects.requireNonNull(b.run, "a RunDirectory is required");
+    this.buffers = new RolloutBuffers<>(run, b.builder, b.codec);
     BlockParameters generic = new BlockParameters(parameters);
     this.saver = b.saver != null ? b.saver : generic;
     this.loader = b.loader != null ? b.loader : generic;
@@ -199,7 +187,7 @@ public final class RolloutIterations<R, B> {
         }
       }
       run.truncateMetricsAfter(optimizerSteps);
-      deleteBuffersOtherThan(done + 1);
+      buffers.deleteOtherThan(done + 1);
       long resumedFrom = done;
       Path lastCheckpoint = latest.orElse(null);
 
@@ -210,7 +198,7 @@ public final class RolloutIterations<R, B> {
         IterationMetrics metrics;
         IterationState state;
         try (NDManager iterationManager = manager.newSubManager()) {
-          Buffer<R> buffer = buffer(iteration, iterationManager);
+          Buffer<R> buffer = buffers.loadOrBuild(iteration, iterationManager);
           long updateStart = System.nanoTime();
           List<List<B>> updates = plan.updates(buffer.contents(), iteration);
           if (updates.isEmpty()) {
@@ -260,7 +248,7 @@ public final class RolloutIterations<R, B> {
             dir -> LoopCheckpoints.write(dir, saver, optimizer, state));
         // Only now is the buffer spent: a kill before this line resumes from the new checkpoint
         // and deletes it then.
-        deleteRecursively(bufferDir(iteration));
+        buffers.delete(iteration);
         progress.update(iteration, progressDetail.apply(metrics));
         if (listener.afterIteration(metrics) == LoopControl.STOP) {
           LoopCheckpoints.rewriteState(lastCheckpoint, state.asStopped());
@@ -271,59 +259,6 @@ public final class RolloutIterations<R, B> {
       double elapsed = elapsedBefore + (System.nanoTime() - startNanos) / 1e9;
       return new IterationResult(options.iterations(), optimizerSteps, lastLoss, resumedFrom,
           elapsed, tokens, lastCheckpoint, false);
-    }
-  }
-
-  /** Iteration n's buffer: read back if a previous attempt persisted it, else built and saved. */
-  private Buffer<R> buffer(long iteration, NDManager manager) {
-    Path dir = bufferDir(iteration);
-    try {
-      if (Files.isDirectory(dir)) {
-        return new Buffer<>(codec.read(dir), Json.mapper().readValue(
-            dir.resolve(BUFFER_STATISTICS_FILE).toFile(), Statistics.class));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the rollout buffer " + dir, e);
-    }
-    Buffer<R> built = builder.build(iteration, manager);
-    run.writeDirectory(dir.getFileName().toString(), target -> {
-      codec.write(built.contents(), target);
-      RunDirectory.writeJson(target.resolve(BUFFER_STATISTICS_FILE), built.statistics());
-    });
-    return built;
-  }
-
-  private Path bufferDir(long iteration) {
-    return run.resolve(BUFFER_PREFIX + iteration);
-  }
-
-  /** Leftover buffers of iterations other than {@code next}: spent, or never to be reached. */
-  private void deleteBuffersOtherThan(long next) {
-    List<Path> stale = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(run.root(),
-        BUFFER_PREFIX + "*")) {
-      for (Path entry : entries) {
-        Matcher matcher = BUFFER_NAME.matcher(entry.getFileName().toString());
-        if (matcher.matches() && Long.parseLong(matcher.group(1)) != next) {
-          stale.add(entry);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + run.root(), e);
-    }
-    stale.forEach(RolloutIterations::deleteRecursively);
-  }
-
-  private static void deleteRecursively(Path path) {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> tree = Files.walk(path)) {
-      for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + path, e);
     }
   }
 

@@ -38,7 +38,7 @@ class StepLabellingTest {
       for (int t = 0; t < targets.size(); t++) {
         StepLabelling.Target target = targets.get(t);
         for (int s = 0; s < target.stepEnds().length; s++) {
-          int[] prefix = StepLabelling.concat(target.prompt(),
+          int[] prefix = org.reasonrl.rollout.Rollout.sequenceOf(target.prompt(),
               Arrays.copyOf(target.tokens(), target.stepEnds()[s]));
           double alone = orm.scoreFinal(List.of(prefix), 1, 0)[0];
           assertEquals(alone, values.perStep().get(t)[s], 1e-5, "target " + t + " step " + s);
