@@ -25,10 +25,13 @@ import org.reasonrl.train.Optimization;
  * @param ormThreshold the ORM score (a probability, in [0, 1]) a sample needs to be kept
  * @param optimization the fine-tune of each round (its steps are per round)
  * @param control also train the compute-matched control: the same fine-tuning steps from the
- *     same start, on the reference solutions of the training set alone
+ *     same start, on the reference solutions of the sampled questions alone
  * @param evalProblems evaluate on the first N problems of the eval set (0 = all)
  * @param eval each policy's evaluation: K samples per problem for maj@K and pass@K (greedy
  *     maj@1 besides), their temperature, budget and batch
+ * @param fineTuning how a round's data becomes its fine-tune: fixed steps or epochs, D_i alone
+ *     or with the SFT references, strict or lenient answer filter; null = {@link
+ *     EiFineTuning#defaults()}
  * @param fewShot worked exemplars (reference solutions of the first training problems) put before
  *     each question when sampling — the paper's prompted, "without SFT" regime; 0 samples
  *     zero-shot. The kept solutions are always trained and evaluated zero-shot.
@@ -36,8 +39,9 @@ import org.reasonrl.train.Optimization;
  */
 public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDataset, Path output,
     int rounds, int maxQuestions, RolloutSpec rollout, boolean continueTraining,
-    Path ormCheckpoint, double ormThreshold, Optimization optimization, boolean control,
-    int evalProblems, RolloutSpec eval, int fewShot, long seed) {
+    Path ormCheckpoint, double ormThreshold, Optimization optimization,
+    EiFineTuning fineTuning, boolean control, int evalProblems, RolloutSpec eval, int fewShot,
+    long seed) {
 
   public EiSpec {
     if (checkpoint == null) {
@@ -64,6 +68,13 @@ public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDatas
     if (optimization == null) {
       throw new IllegalArgumentException("ei needs optimization settings");
     }
+    fineTuning = fineTuning == null ? EiFineTuning.defaults() : fineTuning;
+    if (rounds == 0 && fineTuning.inEpochs()) {
+      // Its steps are those of EI's round 1, which depend on what that round kept.
+      throw new IllegalArgumentException("a control alone (rounds=0) cannot match fine-tuning"
+          + " measured in epochs (fineTuneEpochs=" + fineTuning.epochs() + "): run it with"
+          + " rounds >= 1, or give fixed steps (fineTuneEpochs=0)");
+    }
     // The ORM's score is a probability; NaN would keep no sample at all, silently.
     if (ormCheckpoint != null && !(ormThreshold >= 0 && ormThreshold <= 1)) {
       throw new IllegalArgumentException("ormThreshold (the ORM probability a sample needs to be"
@@ -74,12 +85,13 @@ public record EiSpec(Path checkpoint, DatasetSpec dataset, DatasetSpec evalDatas
   /**
    * Defaults for the embedded pipeline: 2 rounds, 2000 questions × K=4 at T=0.7, 200 fine-tune
    * steps of 32 a round (a few epochs of a D_i of ~1-2k solutions: more overfits a small D_i),
-   * control on, eval on 1000 test problems with K=4.
+   * D_i alone with the strict filter, control on, eval on 1000 test problems with K=4.
    */
   public static EiSpec defaults(Path checkpoint, Path output) {
     return new EiSpec(checkpoint, DatasetSpec.synthetic("train"), DatasetSpec.synthetic("test"),
         output, 2, 2000, RolloutSpec.of(4, 0.7, 120, 128), false, null, 0.5,
-        new Optimization(200, 32, 32, 5e-4, 20, 0.01, 1.0, 25, 100), true, 1000,
+        new Optimization(200, 32, 32, 5e-4, 20, 0.01, 1.0, 25, 100), EiFineTuning.defaults(),
+        true, 1000,
         RolloutSpec.of(4, 0.7, 120, 128), 0, 42);
   }
 

@@ -84,7 +84,7 @@ public final class EmbeddedPipeline {
             d.rollout().batchSize()),
         d.continueTraining(), null, d.ormThreshold(),
         d.optimization().withSteps(Long.getLong("reasonrl.eiSteps", d.optimization().steps())),
-        d.control(), evalProblems, d.eval(), d.fewShot(), d.seed());
+        d.fineTuning(), d.control(), evalProblems, d.eval(), d.fewShot(), d.seed());
     ExpertIteration.Result ei = new ExpertIteration(eiSpec).run(System.out::println);
     stage(minutes, "ei", t);
 

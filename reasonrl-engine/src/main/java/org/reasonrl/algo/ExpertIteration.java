@@ -94,11 +94,13 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
    * @param newDistinct solutions of R_i not already in D_{i-1}
    * @param datasetSize |D_i|
    * @param questionsCovered training questions with at least one solution in D_i
+   * @param fineTuneExamples what the round's fine-tune trained on: |D_i|, plus the sampled
+   *     questions' references not already in it when {@link EiFineTuning#withReferences()}
    * @param fineTuneSteps optimizer steps of this round's fine-tune
    */
   public record Round(int round, long rollouts, long cumulativeRollouts, int questions,
       int accepted, int kept, int newDistinct, int datasetSize, int questionsCovered,
-      long fineTuneSteps, Scores eval, Map<String, Double> seconds) {}
+      int fineTuneExamples, long fineTuneSteps, Scores eval, Map<String, Double> seconds) {}
 
   /** The compute-matched control after round {@code round}'s worth of fine-tuning. */
   public record Control(int round, long fineTuneSteps, int referenceSolutions, Scores eval) {}
@@ -107,9 +109,15 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
   public record Result(Scores initial, List<Round> rounds, List<Control> controls,
       Path finalModel) {}
 
-  /** The checked inputs. */
+  /**
+   * The checked inputs.
+   *
+   * @param references the training set's fitting reference solutions (the exemplars' source)
+   * @param referenced indexes into {@code questions} of the sampled questions with a fitting
+   *     reference: the control's data, and what the RFT-style arm adds to D_i
+   */
   private record Inputs(PolicyCheckpoint policy, List<Problem> questions,
-      List<Problem> references, List<Problem> evalProblems) {}
+      List<Problem> references, List<Integer> referenced, List<Problem> evalProblems) {}
 
   @Override
   public JobDefinition<Result> definition() {
@@ -126,10 +134,6 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
     }
     List<Problem> references = trainSet.problems().stream()
         .filter(Problem::hasReferenceSolution).toList();
-    if (spec.control() && references.isEmpty()) {
-      throw new IllegalArgumentException("the control needs reference solutions but "
-          + trainSet.source() + " has none; set control=false");
-    }
     boolean failOnBadRecord = spec.dataset().failOnBadRecord();
     if (!references.isEmpty()) {
       // The control trains on them; exemplars come from them.
@@ -139,6 +143,19 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
     // Every round samples them; the first with its exemplars, if any.
     questions = policy.fittingPrompts(questions, trainSet.source(),
         samplingFormat(spec.fewShot(), references), failOnBadRecord).problems();
+    Set<String> fittingReference = new HashSet<>();
+    references.forEach(p -> fittingReference.add(p.id()));
+    List<Integer> referenced = new ArrayList<>();
+    for (int q = 0; q < questions.size(); q++) {
+      if (fittingReference.contains(questions.get(q).id())) {
+        referenced.add(q);
+      }
+    }
+    if ((spec.control() || spec.fineTuning().withReferences()) && referenced.isEmpty()) {
+      throw new IllegalArgumentException((spec.control() ? "the control" : "withReferences")
+          + " needs reference solutions of the sampled questions but " + trainSet.source()
+          + " has none" + (spec.control() ? "; set control=false" : ""));
+    }
     ProblemSet evalSet = Datasets.load(spec.evalDataset());
     List<Problem> evalProblems = evalSet.problems();
     if (spec.evalProblems() > 0 && evalProblems.size() > spec.evalProblems()) {
@@ -149,7 +166,7 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
     if (spec.ormCheckpoint() != null) {
       PolicyCheckpoint.checkOrm(spec.ormCheckpoint());
     }
-    inputs = new Inputs(policy, questions, references, evalProblems);
+    inputs = new Inputs(policy, questions, references, List.copyOf(referenced), evalProblems);
   }
 
   @Override
@@ -191,12 +208,17 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
     }
 
     Result run(NDManager manager) {
+      EiFineTuning tuning = spec.fineTuning();
       log.accept(String.format(Locale.ROOT, "Expert Iteration from %s: %d rounds, K=%d at T=%s"
-              + " on %d questions, %s filter, %s, %d fine-tune steps a round%s",
-          spec.checkpoint(), spec.rounds(), spec.rollout().k(), spec.rollout().temperature(), questions.size(),
+              + " on %d questions, %s%s filter, %s, %s a round on %s%s",
+          spec.checkpoint(), spec.rounds(), spec.rollout().k(), spec.rollout().temperature(),
+          questions.size(), tuning.strictFilter() ? "strict " : "",
           orm == null ? "final-answer" : "ORM >= " + spec.ormThreshold(),
           spec.continueTraining() ? "continuing from the previous policy" : "restarting from π_0",
-          spec.optimization().steps(), spec.control() ? ", with compute-matched control" : ""));
+          tuning.inEpochs() ? tuning.epochs() + " epochs"
+              : spec.optimization().steps() + " fine-tune steps",
+          tuning.withReferences() ? "D_i ∪ references" : "D_i",
+          spec.control() ? ", with compute-matched control" : ""));
       Scores initial = context.memo(INITIAL_FILE, Scores.class,
           () -> record.stage("eval", () -> evaluate("π_0")));
       List<SolutionFilter.Solution> previous = List.of();
@@ -259,14 +281,11 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
         }
         Path start = spec.continueTraining() && i > 1 ? roundDir(i - 1).resolve(MODEL_DIR)
             : spec.checkpoint();
-        List<TokenizedExample> examples = new ArrayList<>(selection.dataset().size());
-        for (SolutionFilter.Solution s : selection.dataset()) {
-          examples.add(new TokenizedExample(PromptFormat.encodePrompt(tokenizer,
-              format.prompt(questions.get(s.question()).question())), s.tokens()));
-        }
+        List<TokenizedExample> examples = fineTuneExamples(selection.dataset());
         long t = System.nanoTime();
-        long steps = fineTune.run(roundRun, start, examples, ShuffledOrder.mix(spec.seed(), i),
-            "ei round " + i, log, manager);
+        long steps = fineTune.run(roundRun, start, examples, spec.fineTuning().steps(
+                fineTune.fixedSteps(), examples.size(), fineTune.batchSize()),
+            ShuffledOrder.mix(spec.seed(), i), "ei round " + i, log, manager);
         seconds.put("training", elapsed(t));
         record.recordStage("training", Duration.ofNanos(System.nanoTime() - t));
         t = System.nanoTime();
@@ -278,7 +297,7 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
         selection.dataset().forEach(s -> covered.add(s.question()));
         Round round = new Round(i, rollouts, rollouts * i, questions.size(),
             selection.accepted(), selection.kept().size(), selection.newDistinct(),
-            selection.dataset().size(), covered.size(), steps, scores, seconds);
+            selection.dataset().size(), covered.size(), examples.size(), steps, scores, seconds);
         roundRun.writeJson(ROUND_FILE, round);
         log.accept(String.format(Locale.ROOT, "EI round %d: %d rollouts (%d total), |R|=%d"
                 + " (%d new), |D|=%d covering %d/%d questions; maj@1 %s maj@%d %s pass@%d %s",
@@ -287,6 +306,27 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
             fmt(scores.majAtK()), scores.k(), fmt(scores.passAtK())));
         return round;
       }
+    }
+
+    /** D_i's solutions, and with the RFT-style arm the sampled questions' references. */
+    private List<TokenizedExample> fineTuneExamples(List<SolutionFilter.Solution> dataset) {
+      List<TokenizedExample> examples = new ArrayList<>(dataset.size());
+      Set<String> seen = new HashSet<>();
+      for (SolutionFilter.Solution s : dataset) {
+        seen.add(SolutionFilter.key(s.question(), s.text()));
+        examples.add(new TokenizedExample(PromptFormat.encodePrompt(tokenizer,
+            format.prompt(questions.get(s.question()).question())), s.tokens()));
+      }
+      if (spec.fineTuning().withReferences()) {
+        for (int q : inputs.referenced()) {
+          Problem p = questions.get(q);
+          if (seen.add(SolutionFilter.key(q, p.referenceSolution()))) {
+            examples.add(TokenizedExample.of(tokenizer, format, p.question(),
+                p.referenceSolution()));
+          }
+        }
+      }
+      return examples;
     }
 
     private SolutionFilter.Selection sampleAndSelect(int i,
@@ -311,8 +351,8 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
       List<TokenRewards> rewards = test.scoreByPrompt(rollouts, questions);
       boolean[] accepted = new boolean[rollouts.size()];
       for (int r = 0; r < accepted.length; r++) {
-        accepted[r] = orm == null ? rewards.get(r).correct()
-            : rewards.get(r).total() >= spec.ormThreshold();
+        accepted[r] = passes(rewards.get(r), orm == null ? null : spec.ormThreshold(),
+            spec.fineTuning().strictFilter());
       }
       return SolutionFilter.select(questions, rollouts, accepted, previous, i, tokenizer.eosId());
     }
@@ -325,13 +365,18 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
       try (RunDirectory controlRun = RunDirectory.open(dir)) {
         Path start = spec.continueTraining() && i > 1
             ? controlDir(i - 1).resolve(MODEL_DIR) : spec.checkpoint();
-        List<TokenizedExample> examples = new ArrayList<>(inputs.references().size());
-        for (Problem p : inputs.references()) { // each fits the context (validate)
+        List<TokenizedExample> examples = new ArrayList<>(inputs.referenced().size());
+        for (int q : inputs.referenced()) { // each fits the context (validate)
+          Problem p = questions.get(q);
           examples.add(TokenizedExample.of(tokenizer, format, p.question(),
               p.referenceSolution()));
         }
+        // Compute-matched: the steps of the EI round it stands beside (in epochs mode they
+        // depend on what that round kept; a control alone only exists with fixed steps).
+        long matched = spec.fineTuning().inEpochs() ? rounds.get(i - 1).fineTuneSteps()
+            : fineTune.fixedSteps();
         long t = System.nanoTime();
-        long steps = fineTune.run(controlRun, start, examples,
+        long steps = fineTune.run(controlRun, start, examples, matched,
             ShuffledOrder.mix(spec.seed(), CONTROL_SALT, i), "control " + i, log, manager);
         record.recordStage("control-training", Duration.ofNanos(System.nanoTime() - t));
         Scores scores = record.stage("control-eval", () -> evaluate("control " + i));
@@ -364,6 +409,16 @@ public final class ExpertIteration implements Job<ExpertIteration.Result> {
       lines.addAll(rounds);
       run.writeJsonLines(HISTORY_FILE, lines);
     }
+  }
+
+  /**
+   * Whether a sample passes the round's test: a correct final answer, or (ORM EI, with an
+   * {@code ormThreshold}) an ORM score of at least the threshold; with {@code strict}, only when
+   * the answer also stands on a {@code #### N} line.
+   */
+  static boolean passes(TokenRewards reward, Double ormThreshold, boolean strict) {
+    boolean test = ormThreshold == null ? reward.correct() : reward.total() >= ormThreshold;
+    return test && (!strict || reward.judgement().strict());
   }
 
   /**

@@ -36,10 +36,14 @@ final class FineTune {
     this.optimization = optimization;
   }
 
-  /** Trains from {@code start} in {@code dir} and writes {@code dir/model}; returns the steps. */
-  long run(RunDirectory dir, Path start, List<TokenizedExample> examples, long seed,
+  /**
+   * Trains from {@code start} in {@code dir} for {@code steps} optimizer steps (the rest of the
+   * schedule as configured) and writes {@code dir/model}; returns the steps.
+   */
+  long run(RunDirectory dir, Path start, List<TokenizedExample> examples, long steps, long seed,
       String label, Consumer<String> log, NDManager manager) {
     load(start);
+    Optimization optimization = this.optimization.withSteps(steps);
     HfCheckpoints checkpoints = new HfCheckpoints(model, tokenizerFile);
     TrainingResult result = TrainingLoop.builder(optimization.trainingOptions(seed),
             model.getParameters(),
@@ -53,6 +57,16 @@ final class FineTune {
         .run(manager);
     dir.writeDirectory(PublishedModel.DIR, d -> Checkpoint.save(model, d, tokenizerFile));
     return result.steps();
+  }
+
+  /** The configured optimizer steps of one fine-tune. */
+  long fixedSteps() {
+    return optimization.steps();
+  }
+
+  /** Sequences per optimizer step. */
+  int batchSize() {
+    return optimization.batchSize();
   }
 
   /** Puts the weights of {@code checkpoint} into the model. */

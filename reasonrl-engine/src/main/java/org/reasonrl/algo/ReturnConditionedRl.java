@@ -309,7 +309,7 @@ public final class ReturnConditionedRl implements Job<ReturnConditionedRl.Result
         FineTune fineTune = new FineTune(model, policy.tokenizerFile(),
             Math.max(tokenizer.padId(), 0), spec.optimization());
         try (RunDirectory trainRun = RunDirectory.open(run.resolve(TRAIN_DIR))) {
-          long steps = fineTune.run(trainRun, start, examples,
+          long steps = fineTune.run(trainRun, start, examples, fineTune.fixedSteps(),
               ShuffledOrder.mix(spec.seed(), 1), "rcrl", log, manager);
           PublishedModel.publish(run, run.resolve(TRAIN_DIR).resolve(PublishedModel.DIR));
           context.record().recordStage("training", Duration.ofNanos(System.nanoTime() - begin));

@@ -240,7 +240,7 @@ class BadInputCorpusTest {
       double threshold, Path output) {
     return new ExpertIteration(new EiSpec(base, gsm8k, gsm8k.withSplit("test"), output, rounds,
         0, rollout, false, orm, threshold, new Optimization(2, 2, 2, 1e-4, 0, 0.0, 1.0, 1, 5),
-        control, 0, RolloutSpec.of(1, 1.0, 4, 8), 0, 1)).run(line -> { });
+        null, control, 0, RolloutSpec.of(1, 1.0, 4, 8), 0, 1)).run(line -> { });
   }
 
   private static Object ppo(PpoSpec spec) {

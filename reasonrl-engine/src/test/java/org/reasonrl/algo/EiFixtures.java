@@ -54,9 +54,15 @@ final class EiFixtures {
   }
 
   static EiSpec spec(Path checkpoint, DatasetSpec data, Path output, int rounds, long steps) {
-    return new EiSpec(checkpoint, data, data.withSplit("test"), output, rounds, 0,
+    return spec(checkpoint, data, output, rounds, steps, 0, null);
+  }
+
+  /** With batches of 2, so epochs of D_i are easy to count by hand. */
+  static EiSpec spec(Path checkpoint, DatasetSpec data, Path output, int rounds, long steps,
+      int maxQuestions, EiFineTuning fineTuning) {
+    return new EiSpec(checkpoint, data, data.withSplit("test"), output, rounds, maxQuestions,
         RolloutSpec.of(3, 0.2, 12, 8), false, null, 0.5,
-        new Optimization(steps, 2, 2, 1e-4, 0, 0.0, 1.0, 2, 5), true, 0,
+        new Optimization(steps, 2, 2, 1e-4, 0, 0.0, 1.0, 2, 5), fineTuning, true, 0,
         RolloutSpec.of(2, 0.2, 12, 8), 0, 9);
   }
 }

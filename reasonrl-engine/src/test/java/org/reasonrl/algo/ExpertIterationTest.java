@@ -13,9 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reasonrl.data.DatasetSpec;
+import org.reasonrl.data.Gsm8k;
 import org.reasonrl.data.Problem;
 import org.reasonrl.job.SpecMismatchException;
 import org.reasonrl.model.Checkpoint;
+import org.reasonrl.reward.CorrectnessReward;
+import org.reasonrl.reward.TokenRewards;
 import org.reasonrl.rollout.Rollout;
 import org.reasonrl.rollout.RolloutSpec;
 import org.reasonrl.rollout.StopReason;
@@ -73,6 +76,70 @@ class ExpertIterationTest {
   }
 
   @Test
+  void theStrictFilterKeepsOnlyAnswersOnAnAnswerLine() {
+    TokenRewards onLine = new CorrectnessReward().score(
+        rollout(0, 0, " 40 + 2 = 42\n#### 42", new int[] {1}, StopReason.EOS),
+        new Problem("q", "?", null, "42"));
+    TokenRewards lastNumber = new CorrectnessReward().score(
+        rollout(0, 0, " 40 + 2 = 42", new int[] {1}, StopReason.EOS),
+        new Problem("q", "?", null, "42"));
+    assertTrue(lastNumber.correct(), "the flexible extraction finds the last number");
+    assertTrue(ExpertIteration.passes(onLine, null, true));
+    assertFalse(ExpertIteration.passes(lastNumber, null, true));
+    assertTrue(ExpertIteration.passes(lastNumber, null, false));
+    // ORM EI: the score decides, the strict line still required.
+    assertTrue(ExpertIteration.passes(lastNumber, 0.9, false) == (lastNumber.total() >= 0.9));
+    assertFalse(ExpertIteration.passes(lastNumber, 0.0, true));
+    assertTrue(ExpertIteration.passes(lastNumber, 0.0, false));
+  }
+
+  @Test
+  void epochsOfTheRoundsDataSetItsStepsAndTheControlMatchesThemOnTheSampledQuestions()
+      throws Exception {
+    Path policy = EiFixtures.scriptedPolicy(temp.resolve("policy"));
+    DatasetSpec data = EiFixtures.problems(temp.resolve("data"));
+    // Only questions a (42) and b (7) are sampled: D_1 = {a}.
+    ExpertIteration.Result result = new ExpertIteration(EiFixtures.spec(policy, data,
+        temp.resolve("ei"), 1, 100, 2, new EiFineTuning(3, false, true))).run(line -> { });
+    ExpertIteration.Round round = result.rounds().get(0);
+    assertEquals(1, round.datasetSize());
+    assertEquals(1, round.fineTuneExamples());
+    assertEquals(2, round.fineTuneSteps(), "ceil(3 epochs x 1 example / batch 2)");
+    ExpertIteration.Control control = result.controls().get(0);
+    assertEquals(2, control.referenceSolutions(), "the references of a and b, not of c");
+    assertEquals(2, control.fineTuneSteps(), "the round's steps");
+
+    // A control alone cannot know the steps of a round it does not run.
+    Exception alone = assertThrows(IllegalArgumentException.class, () -> EiFixtures.spec(
+        policy, data, temp.resolve("alone"), 0, 100, 2, new EiFineTuning(3, false, true)));
+    assertTrue(alone.getMessage().contains("fineTuneEpochs"), alone.getMessage());
+  }
+
+  @Test
+  void theReferenceArmAddsTheSampledQuestionsReferencesThatAreNotAlreadyKept()
+      throws Exception {
+    Path policy = EiFixtures.scriptedPolicy(temp.resolve("policy"));
+    Path dir = temp.resolve("data");
+    Files.createDirectories(dir);
+    // a's reference is the text the policy samples (up to whitespace): one copy is trained on.
+    List<Problem> problems = List.of(
+        new Problem("a", "Mia has 40 apples and buys 2 more apples. How many apples?",
+            "#### 42", "42"),
+        new Problem("b", "Tom has 7 pens. How many pens?", "Tom has 7 pens.\n#### 7", "7"),
+        new Problem("c", "Lily has 21 cups and gets 21 more cups. How many cups?",
+            "Lily has 21 + 21 = <<21+21=42>>42 cups.\n#### 42", "42"));
+    Gsm8k.write(dir.resolve("train.jsonl"), problems);
+    Gsm8k.write(dir.resolve("test.jsonl"), problems);
+    DatasetSpec data = new DatasetSpec(DatasetSpec.GSM8K, dir, "train", true);
+    ExpertIteration.Result result = new ExpertIteration(EiFixtures.spec(policy, data,
+        temp.resolve("ei"), 1, 3, 0, new EiFineTuning(0, true, true))).run(line -> { });
+    ExpertIteration.Round round = result.rounds().get(0);
+    assertEquals(2, round.datasetSize(), "a and c sampled correctly");
+    assertEquals(4, round.fineTuneExamples(), "D_1 plus the references of b and c");
+    assertEquals(3, round.fineTuneSteps(), "fixed steps");
+  }
+
+  @Test
   void roundsSampleFilterUnionFineTuneAndCountRollouts() throws Exception {
     Path policy = EiFixtures.scriptedPolicy(temp.resolve("policy"));
     DatasetSpec data = EiFixtures.problems(temp.resolve("data"));
@@ -90,6 +157,7 @@ class ExpertIterationTest {
     assertEquals(2, first.newDistinct());
     assertEquals(2, first.datasetSize());
     assertEquals(2, first.questionsCovered());
+    assertEquals(2, first.fineTuneExamples());
     assertEquals(4, first.fineTuneSteps());
     ExpertIteration.Round second = result.rounds().get(1);
     assertEquals(18, second.cumulativeRollouts());
@@ -144,7 +212,7 @@ class ExpertIterationTest {
     assertFalse(Files.exists(out));
     Exception k = assertThrows(IllegalArgumentException.class, () -> new EiSpec(policy, data,
         null, out, 1, 0, RolloutSpec.of(0, 1.0, 8, 8), false, null, 0.5,
-        new Optimization(1, 1, 1, 1e-3, 0, 0, 1, 1, 1), false, 0, RolloutSpec.of(1, 1.0, 8, 8),
+        new Optimization(1, 1, 1, 1e-3, 0, 0, 1, 1, 1), null, false, 0, RolloutSpec.of(1, 1.0, 8, 8),
         0, 1));
     assertTrue(k.getMessage().contains("K"), k.getMessage());
     Exception noData = assertThrows(IllegalArgumentException.class, () -> new ExpertIteration(

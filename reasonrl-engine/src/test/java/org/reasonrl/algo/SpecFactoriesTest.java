@@ -49,7 +49,7 @@ class SpecFactoriesTest {
     // Nothing named: the same as the canonical constructor's own default.
     EiSpec defaulted = EiSpec.defaults(CHECKPOINT, OUTPUT);
     EiSpec withNull = new EiSpec(CHECKPOINT, gsm8k, null, OUTPUT, 1, 0,
-        RolloutSpec.of(2, 0.7, 10, 4), false, null, 0.5, defaulted.optimization(), false, 0,
+        RolloutSpec.of(2, 0.7, 10, 4), false, null, 0.5, defaulted.optimization(), null, false, 0,
         RolloutSpec.of(2, 0.7, 10, 4), 0, 1);
     assertEquals(withNull.evalDataset(), EiSpec.evalDataset(gsm8k, null, null));
     // Another file of the same dataset; the same dataset named explicitly keeps the path.

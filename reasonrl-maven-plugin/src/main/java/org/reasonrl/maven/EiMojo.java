@@ -2,6 +2,7 @@ package org.reasonrl.maven;
 
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.reasonrl.algo.EiFineTuning;
 import org.reasonrl.algo.EiSpec;
 import org.reasonrl.algo.ExpertIteration;
 import org.reasonrl.data.DatasetSpec;
@@ -41,13 +42,29 @@ public class EiMojo extends AbstractOnPolicyMojo {
   @Parameter(property = "reasonrl.fewShot", defaultValue = "0")
   private int fewShot;
 
+  /**
+   * Train each round for this many epochs of its data (and the control for the same steps)
+   * instead of a fixed step count; 0 = the fixed {@code steps} a round.
+   */
+  @Parameter(property = "reasonrl.fineTuneEpochs", defaultValue = "0")
+  private double fineTuneEpochs;
+
+  /** Add the sampled questions' reference solutions to each round's data (RFT-style arm). */
+  @Parameter(property = "reasonrl.withReferences", defaultValue = "false")
+  private boolean withReferences;
+
+  /** Keep only samples that state their answer on a {@code #### N} line. */
+  @Parameter(property = "reasonrl.strictFilter", defaultValue = "true")
+  private boolean strictFilter;
+
   EiSpec spec() {
     EiSpec d = EiSpec.defaults(checkpoint(), output());
     RolloutSpec rollout = sampling(d.rollout());
     DatasetSpec train = dataset("train");
     return new EiSpec(checkpoint(), train, evalDataset(train), output(), rounds,
         maxQuestions(d.maxQuestions()), rollout, continueTraining, ormCheckpoint(), ormThreshold,
-        optimization(d.optimization()), control, evalProblems(d.evalProblems()),
+        optimization(d.optimization()),
+        new EiFineTuning(fineTuneEpochs, withReferences, strictFilter), control, evalProblems(d.evalProblems()),
         evalSampling(d.eval(), rollout), fewShot, seed());
   }
 
